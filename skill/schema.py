@@ -1,0 +1,221 @@
+"""Typed models every module speaks: input facts, constraints, and the plan.
+
+No logic beyond validation lives here, so the notes path, the orders path, the
+heuristics and the adapters all agree on one shape (and MCP tool schemas come
+straight from these models).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Lane = Literal[
+    "vip",
+    "loyal",
+    "new",
+    "one_time",
+    "price_sensitive",
+    "at_risk",
+    "dormant",
+    "return_risk",
+    "subscriber",
+    "other",
+]
+LANES: tuple[str, ...] = Lane.__args__  # type: ignore[attr-defined]
+
+LeverId = Literal[
+    "second_purchase",
+    "replenishment_subscription",
+    "aov_expansion",
+    "premium_ascension",
+    "margin_protection",
+    "churn_prevention",
+    "winback",
+    "return_reduction",
+    "vip_loyalty",
+    "referral",
+]
+LEVER_IDS: tuple[str, ...] = LeverId.__args__  # type: ignore[attr-defined]
+
+Channel = Literal[
+    "email",
+    "sms",
+    "push",
+    "onsite",
+    "direct_mail",
+    "paid_media",
+    "account_manager",
+    "community",
+    "support",
+    "packaging",
+]
+CHANNELS: tuple[str, ...] = Channel.__args__  # type: ignore[attr-defined]
+
+IncentiveKind = Literal[
+    "none",
+    "percent_discount",
+    "fixed_discount",
+    "free_shipping",
+    "free_product",
+    "store_credit",
+    "points",
+    "early_access",
+    "service",
+]
+Horizon = Literal["short", "medium", "long"]
+Confidence = Literal["high", "medium", "low"]
+Tension = Literal["repeat_rate", "aov", "churn", "margin_quality", "returns"]
+Source = Literal["notes", "orders"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Metrics(_Model):
+    """Per-segment (or whole-business) numbers. Percentages are 0-100; money is in `currency`."""
+
+    customer_count: float | None = Field(default=None, ge=0)
+    customer_share_pct: float | None = Field(default=None, ge=0, le=100)
+    revenue_share_pct: float | None = Field(default=None, ge=0, le=100)
+    aov: float | None = Field(default=None, ge=0)
+    orders_per_year: float | None = Field(default=None, ge=0)
+    repeat_rate_pct: float | None = Field(default=None, ge=0, le=100)
+    repurchase_cycle_days: float | None = Field(default=None, ge=0)
+    gross_margin_pct: float | None = Field(default=None, ge=-100, le=100)
+    return_rate_pct: float | None = Field(default=None, ge=0, le=100)
+    discount_order_share_pct: float | None = Field(default=None, ge=0, le=100)
+    days_since_last_order: float | None = Field(default=None, ge=0)
+    monthly_churn_pct: float | None = Field(default=None, ge=0, le=100)
+
+
+METRIC_FIELDS: tuple[str, ...] = tuple(Metrics.model_fields)
+
+
+class BusinessMetrics(Metrics):
+    """Whole-business numbers plus the context the levers need."""
+
+    cac: float | None = Field(default=None, ge=0)
+    category: str | None = None
+    currency: str | None = Field(default=None, description="ISO 4217 code")
+
+
+class SegmentCLV(_Model):
+    """Measured and predicted value for a segment (orders path only)."""
+
+    historical_clv: float | None = None
+    predicted_clv: float | None = None
+    predicted_clv_low: float | None = None
+    predicted_clv_high: float | None = None
+    value_at_risk: float | None = Field(
+        default=None, description="Predicted value x (1 - P(alive)) summed over the segment"
+    )
+    mean_p_alive: float | None = Field(default=None, ge=0, le=1)
+    high_churn_risk_share_pct: float | None = Field(default=None, ge=0, le=100)
+    horizon_days: int | None = None
+    model: str | None = None
+
+
+class Segment(_Model):
+    name: str = Field(description="The segment name as the operator wrote it")
+    lane: Lane = "other"
+    currency: str | None = Field(default=None, description="ISO 4217 code, or null if unknown")
+    metrics: Metrics = Field(default_factory=Metrics)
+    evidence: dict[str, str] = Field(
+        default_factory=dict,
+        description="Metric field (or 'lane') -> the source snippet its value came from",
+    )
+    measured: list[str] = Field(
+        default_factory=list,
+        description="Metric fields computed from order data rather than read from notes",
+    )
+    clv: SegmentCLV | None = None
+
+
+class Constraints(_Model):
+    max_discount_pct: float | None = Field(default=None, ge=0, le=100)
+    banned_channels: list[Channel] = Field(default_factory=list)
+    no_free_product: bool = False
+    other: list[str] = Field(default_factory=list, description="Constraints read but not machine-enforced")
+
+
+class NormalizedInput(_Model):
+    segments: list[Segment] = Field(default_factory=list)
+    business: BusinessMetrics = Field(default_factory=BusinessMetrics)
+    constraints: Constraints = Field(default_factory=Constraints)
+    main_tension: Tension | None = None
+    confidence: Confidence = "low"
+    warnings: list[str] = Field(default_factory=list)
+    source: Source = "notes"
+
+
+class Incentive(_Model):
+    kind: IncentiveKind = "none"
+    depth_pct: float | None = Field(default=None, ge=0, le=100, description="Only for percent_discount")
+
+
+class Play(_Model):
+    title: str
+    lever: LeverId
+    owner: str
+    channel: Channel
+    incentive: Incentive = Field(default_factory=Incentive)
+    success_metric: str
+    horizon: Horizon
+
+
+class SegmentPackage(_Model):
+    segment: str
+    lane: Lane
+    plays: list[Play] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="Constraint substitutions and drops")
+
+
+class LeverScore(_Model):
+    id: LeverId
+    rank: int = Field(ge=1)
+    score: float = Field(ge=0, le=100)
+    rationale: list[str] = Field(description="One line per rule that fired")
+    segments: list[str] = Field(default_factory=list, description="Segments this lever targets")
+
+
+class HorizonMove(_Model):
+    title: str
+    segment: str
+    lever: LeverId
+
+
+class Horizons(_Model):
+    short: list[HorizonMove] = Field(default_factory=list, description="0-30 days")
+    medium: list[HorizonMove] = Field(default_factory=list, description="30-90 days")
+    long: list[HorizonMove] = Field(default_factory=list, description="90 days and beyond")
+
+
+class SegmentDiagnosis(_Model):
+    segment: str
+    lane: Lane
+    findings: list[str] = Field(default_factory=list)
+
+
+class Plan(_Model):
+    diagnosis: list[SegmentDiagnosis] = Field(default_factory=list)
+    levers: list[LeverScore] = Field(default_factory=list)
+    packages: list[SegmentPackage] = Field(default_factory=list)
+    horizons: Horizons = Field(default_factory=Horizons)
+    revenue_impact: list[str] = Field(default_factory=list)
+    margin_impact: list[str] = Field(default_factory=list)
+    measurement: list[str] = Field(default_factory=list)
+    assumptions: list[str] = Field(default_factory=list)
+    limits: list[str] = Field(default_factory=list)
+    constraint_notes: list[str] = Field(default_factory=list)
+    confidence: Confidence = "low"
+
+
+class PlanResult(_Model):
+    """What build_ltv_plan returns: the Markdown, the structured plan and the input it used."""
+
+    markdown: str
+    plan: Plan
+    input: NormalizedInput
