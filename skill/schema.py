@@ -211,6 +211,7 @@ class Plan(_Model):
     limits: list[str] = Field(default_factory=list)
     constraint_notes: list[str] = Field(default_factory=list)
     confidence: Confidence = "low"
+    confidence_reason: str = Field(default="", description="Why the plan has this confidence, and what would raise it")
 
 
 class PlanResult(_Model):

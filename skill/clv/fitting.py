@@ -1,0 +1,254 @@
+"""Shared machinery for the CLV model fits: input checks, row compression, the
+bounded optimiser run and the numerical Hessian behind the standard errors.
+
+Conventions every model follows (so fits are comparable with `lifetimes`):
+
+* The optimiser works on log-parameters, in time rescaled so the oldest customer
+  has age 1 (``scale = 1 / max(T)``), exactly as lifetimes does. That keeps the
+  problem well conditioned whatever the caller's time unit.
+* The objective is ``-sum(w * LL) / sum(w) + penalizer * sum(theta_scaled**2)``:
+  lifetimes' BetaGeoFitter / GammaGammaFitter ``penalizer_coef`` definition.
+  (lifetimes' ParetoNBDFitter divides by ``mean(w)`` instead of ``sum(w)``, so its
+  ``penalizer_coef`` equals ours times the number of rows it was given.)
+* Reported parameters and log-likelihoods are in the caller's time unit.
+* Standard errors come from a central finite-difference Hessian of the total
+  penalised negative log-likelihood with respect to the log-parameters, mapped
+  to the natural parameters by the delta method (SE(theta) = theta * SE(log theta)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+from scipy.optimize import minimize
+
+LOG_PARAM_BOUND = 18.0  # |log theta| <= 18, i.e. theta within [1.5e-8, 6.6e7] on scaled time
+_AT_BOUND_MARGIN = 1e-3
+MIN_CUSTOMERS = 20
+MIN_REPEAT_CUSTOMERS = 5
+
+
+class CLVModelError(ValueError):
+    """The data cannot support the requested CLV model (or is malformed)."""
+
+
+class ModelFit(BaseModel):
+    """One fitted model: natural parameters in the caller's time unit."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    params: dict[str, float]
+    std_errors: dict[str, float] | None = Field(
+        default=None, description="Delta-method SEs from a numerical Hessian; null when it is not positive definite"
+    )
+    covariance: list[list[float]] | None = Field(
+        default=None, description="Covariance of the log-parameters (row/column order = params)"
+    )
+    log_likelihood: float
+    converged: bool
+    iterations: int
+    message: str
+    n_customers: int = Field(description="Customers (sum of weights) used in the fit")
+    n_rows: int = Field(description="Distinct rows after compression")
+    penalizer: float = 0.0
+
+
+@dataclass(frozen=True)
+class CompressedRows:
+    """Distinct rows of the input columns with their total weights."""
+
+    columns: tuple[np.ndarray, ...]
+    weights: np.ndarray
+    inverse: np.ndarray  # original row -> distinct row
+
+
+def dot(weights: np.ndarray, values: np.ndarray):
+    """Inner product over rows (or rows of a matrix) without BLAS: OpenBLAS hands long
+    dot products to worker threads, and on a busy machine that hand-off costs
+    milliseconds per call, more than the whole likelihood evaluation."""
+    return np.einsum("...i,i->...", values, weights)
+
+
+def compress_rows(*columns: np.ndarray, weights: np.ndarray | None = None) -> CompressedRows:
+    """Collapse identical rows, summing weights: the likelihood is a weighted sum,
+    so this is exact, and it is where most of the speed comes from."""
+    base = np.ones(len(columns[0])) if weights is None else np.asarray(weights, dtype=float)
+    unique_columns, inverse = _unique_rows([np.asarray(c, dtype=float) for c in columns])
+    summed = np.bincount(inverse, weights=base, minlength=len(unique_columns[0]))
+    return CompressedRows(unique_columns, summed, inverse)
+
+
+def _unique_rows(columns: list[np.ndarray]) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """Distinct rows (in first-seen order) and the inverse map. Each column is
+    hash-factorised and the codes packed into one int64 key: several times faster
+    than np.unique(axis=0), which sorts a structured view."""
+    codes, levels = [], []
+    for column in columns:
+        code, values = pd.factorize(column, sort=False)
+        codes.append(code.astype(np.int64))
+        levels.append(np.asarray(values, dtype=float))
+    sizes = [len(v) for v in levels]
+    if float(np.prod(sizes, dtype=float)) >= 2**62:
+        unique, inverse = np.unique(np.column_stack(columns), axis=0, return_inverse=True)
+        return tuple(unique[:, i].copy() for i in range(unique.shape[1])), inverse.ravel()
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for code, size in zip(codes, sizes):
+        key = key * size + code
+    inverse, unique_keys = pd.factorize(key, sort=False)
+    unique_keys = np.asarray(unique_keys, dtype=np.int64)
+    unique_codes = []
+    for size in reversed(sizes):
+        unique_codes.append(unique_keys % size)
+        unique_keys = unique_keys // size
+    return tuple(v[c] for v, c in zip(levels, reversed(unique_codes))), inverse.astype(np.intp)
+
+
+def pair_index(x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct (x, t) pairs and the map back: hyp2f1 terms depend on these pairs only."""
+    (pair_x, pair_t), inverse = _unique_rows([np.asarray(x, dtype=float), np.asarray(t, dtype=float)])
+    return pair_x, pair_t, inverse
+
+
+def check_rfm(frequency, recency, T, weights=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Validate frequency/recency/T (+ weights) and return float arrays; reject rather than drop."""
+    x = np.asarray(frequency, dtype=float).ravel()
+    t_x = np.asarray(recency, dtype=float).ravel()
+    age = np.asarray(T, dtype=float).ravel()
+    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float).ravel()
+    if not (len(x) == len(t_x) == len(age) == len(w)):
+        raise CLVModelError("frequency, recency, T (and weights) must have the same length")
+    if len(x) == 0:
+        raise CLVModelError("no customers to fit")
+    problems = {
+        "non-finite values": int((~np.isfinite(x) | ~np.isfinite(t_x) | ~np.isfinite(age) | ~np.isfinite(w)).sum()),
+        "negative or non-integer frequency": int(((x < 0) | (x != np.round(x))).sum()),
+        "negative recency or T": int(((t_x < 0) | (age < 0)).sum()),
+        "recency greater than T": int((t_x > age * (1 + 1e-9) + 1e-12).sum()),
+        "non-zero recency with zero frequency": int(((x == 0) & (t_x != 0)).sum()),
+        "non-positive weights": int((w <= 0).sum()),
+    }
+    found = {k: v for k, v in problems.items() if v}
+    if found:
+        detail = ", ".join(f"{n} rows with {k}" for k, v in found.items() for n in [v])
+        raise CLVModelError(f"invalid customer summary: {detail}")
+    return x, np.minimum(t_x, age), age, w
+
+
+def require_fit_support(x: np.ndarray, age: np.ndarray, w: np.ndarray, model: str) -> None:
+    """Refuse data on which a 4-parameter purchase model is not identified."""
+    n = float(w.sum())
+    if n < MIN_CUSTOMERS:
+        raise CLVModelError(f"{model} needs at least {MIN_CUSTOMERS} customers to fit; got {n:g}")
+    repeaters = float(w[x > 0].sum())
+    if repeaters < MIN_REPEAT_CUSTOMERS:
+        raise CLVModelError(
+            f"{model} needs at least {MIN_REPEAT_CUSTOMERS} repeat customers (frequency > 0); got {repeaters:g}. "
+            "With (almost) only one-time buyers the purchase rate and dropout cannot be told apart."
+        )
+    if float(age.max()) <= 0:
+        raise CLVModelError(f"{model}: every customer has T = 0 (first purchase on the as-of date)")
+
+
+def minimize_log_params(
+    objective: Callable[[np.ndarray], float | tuple[float, np.ndarray]],
+    start: np.ndarray,
+    has_gradient: bool,
+    max_iterations: int = 500,
+):
+    """L-BFGS-B on log-parameters with symmetric box bounds; returns scipy's result."""
+    bounds = [(-LOG_PARAM_BOUND, LOG_PARAM_BOUND)] * len(start)
+    options = {"maxiter": max_iterations, "ftol": 1e-12, "gtol": 1e-8, "maxls": 50}
+    with np.errstate(all="ignore"):
+        return minimize(objective, start, jac=has_gradient, method="L-BFGS-B", bounds=bounds, options=options)
+
+
+def central_gradient(fun: Callable[[np.ndarray], float], theta: np.ndarray, step: float = 1e-6) -> np.ndarray:
+    """Central differences on log-parameters: error O(step^2), no parameter-derivatives of hyp2f1 needed."""
+    grad = np.empty_like(theta)
+    for i in range(len(theta)):
+        e = np.zeros_like(theta)
+        e[i] = step
+        grad[i] = (fun(theta + e) - fun(theta - e)) / (2 * step)
+    return grad
+
+
+def numerical_hessian(
+    fun: Callable[[np.ndarray], float],
+    theta: np.ndarray,
+    gradient: Callable[[np.ndarray], np.ndarray] | None = None,
+    step: float = 1e-4,
+) -> np.ndarray:
+    """Hessian by central differences: of the analytic gradient when there is one,
+    else second differences of the function."""
+    k = len(theta)
+    hess = np.empty((k, k))
+    eye = np.eye(k) * step
+    if gradient is not None:
+        for i in range(k):
+            hess[i] = (gradient(theta + eye[i]) - gradient(theta - eye[i])) / (2 * step)
+        return (hess + hess.T) / 2
+    f0 = fun(theta)
+    for i in range(k):
+        for j in range(i, k):
+            if i == j:
+                hess[i, i] = (fun(theta + eye[i]) - 2 * f0 + fun(theta - eye[i])) / step**2
+            else:
+                hess[i, j] = hess[j, i] = (
+                    fun(theta + eye[i] + eye[j])
+                    - fun(theta + eye[i] - eye[j])
+                    - fun(theta - eye[i] + eye[j])
+                    + fun(theta - eye[i] - eye[j])
+                ) / (4 * step**2)
+    return hess
+
+
+def build_fit(
+    name: str,
+    names: tuple[str, ...],
+    result,
+    natural_params: np.ndarray,
+    log_likelihood: float,
+    hessian: np.ndarray,
+    n_customers: float,
+    n_rows: int,
+    penalizer: float,
+) -> ModelFit:
+    """Assemble a ModelFit, downgrading `converged` when the optimum is not trustworthy."""
+    problems: list[str] = []
+    if not result.success:
+        problems.append(f"optimiser did not converge: {result.message}")
+    at_bound = [n for n, v in zip(names, result.x) if abs(v) >= LOG_PARAM_BOUND - _AT_BOUND_MARGIN]
+    if at_bound:
+        problems.append(f"parameters at the search bound ({', '.join(at_bound)}): the data do not pin them down")
+    if not (np.all(np.isfinite(natural_params)) and np.isfinite(log_likelihood)):
+        problems.append("non-finite parameters or log-likelihood")
+    std_errors = covariance = None
+    if np.all(np.isfinite(hessian)):
+        eigenvalues = np.linalg.eigvalsh(hessian)
+        if eigenvalues.min() > 0:
+            cov = np.linalg.inv(hessian)
+            covariance = cov.tolist()
+            std_errors = {n: float(p * np.sqrt(cov[i, i])) for i, (n, p) in enumerate(zip(names, natural_params))}
+    if std_errors is None:
+        problems.append("Hessian not positive definite: the parameters are not identified by these data")
+    converged = not problems
+    message = "; ".join(problems) if problems else "converged"
+    params = {n: float(v) for n, v in zip(names, natural_params)}
+    return ModelFit(
+        name=name,
+        params=params,
+        std_errors=std_errors,
+        covariance=covariance,
+        log_likelihood=float(log_likelihood) if np.isfinite(log_likelihood) else -1e308,
+        converged=converged,
+        iterations=int(result.nit),
+        message=message,
+        n_customers=int(round(n_customers)),
+        n_rows=n_rows,
+        penalizer=penalizer,
+    )

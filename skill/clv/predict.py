@@ -1,0 +1,419 @@
+"""Per-customer and per-segment CLV predictions from a customer summary.
+
+Input: a frame in the lifetimes convention (customer_id, frequency, recency, T,
+monetary_value) in one time unit (`time_unit_days`: 1 = days, 7 = weeks).
+
+Definitions used throughout:
+
+* Predicted CLV: discounted cash flow over `horizon_days`, lifetimes-style. The
+  horizon is cut into months of 365.25/12 days (the last one possibly partial);
+  expected purchases in month k are E[X(t_k)] - E[X(t_{k-1})] from the purchase
+  model, valued at the Gamma-Gamma expected spend and discounted by
+  (1 + discount_rate_monthly) ** (t_k in months). Multiplied by margin_pct / 100
+  when a margin is given (otherwise it is revenue).
+* Churn-risk band from P(alive): low >= 0.7, high < 0.3, medium in between.
+* Value at risk: predicted CLV x (1 - P(alive)), as in skill.schema.SegmentCLV.
+* Intervals on segment CLV: parametric bootstrap. Log-parameters are drawn from
+  the asymptotic normal (numerical-Hessian covariance) of the purchase and the
+  spend model independently, and segment totals recomputed; 2.5/97.5 percentiles.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from skill.clv import bgnbd, gamma_gamma, pareto_nbd
+from skill.clv.fitting import CLVModelError, ModelFit, check_rfm, compress_rows, dot
+from skill.clv.gamma_gamma import GammaGammaFit
+from skill.schema import SegmentCLV
+
+logger = logging.getLogger(__name__)
+
+ModelName = Literal["bgnbd", "pareto_nbd"]
+PURCHASE_MODELS = {"bgnbd": (bgnbd.fit_bgnbd, bgnbd), "pareto_nbd": (pareto_nbd.fit_pareto_nbd, pareto_nbd)}
+DAYS_PER_MONTH = 365.25 / 12
+LOW_RISK_MIN_P_ALIVE = 0.7
+HIGH_RISK_BELOW_P_ALIVE = 0.3
+UNASSIGNED_SEGMENT = "unassigned"
+ALL_CUSTOMERS_SEGMENT = "all customers"
+REQUIRED_COLUMNS = ("customer_id", "frequency", "recency", "T", "monetary_value")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SegmentPrediction(_Model):
+    segment: str
+    customer_count: int
+    predicted_clv_total: float
+    predicted_clv_total_low: float | None = None
+    predicted_clv_total_high: float | None = None
+    predicted_clv_per_customer: float
+    expected_purchases_total: float
+    mean_p_alive: float = Field(ge=0, le=1)
+    value_at_risk: float
+    high_churn_risk_share_pct: float = Field(ge=0, le=100)
+
+    def to_segment_clv(self, horizon_days: int, model: str) -> SegmentCLV:
+        """The schema's per-segment view: CLV figures per customer, value at risk summed."""
+        per = 1.0 / self.customer_count
+        return SegmentCLV(
+            predicted_clv=self.predicted_clv_per_customer,
+            predicted_clv_low=None if self.predicted_clv_total_low is None else self.predicted_clv_total_low * per,
+            predicted_clv_high=None if self.predicted_clv_total_high is None else self.predicted_clv_total_high * per,
+            value_at_risk=self.value_at_risk,
+            mean_p_alive=self.mean_p_alive,
+            high_churn_risk_share_pct=self.high_churn_risk_share_pct,
+            horizon_days=horizon_days,
+            model=model,
+        )
+
+
+class AtRiskCustomer(_Model):
+    customer_id: str
+    segment: str
+    p_alive: float = Field(ge=0, le=1)
+    churn_risk: Literal["low", "medium", "high"]
+    predicted_clv: float
+    value_at_risk: float
+
+
+class AtRiskPage(_Model):
+    total: int = Field(description="Customers in the full ranking")
+    offset: int
+    limit: int
+    customers: list[AtRiskCustomer]
+
+
+class ChurnBands(_Model):
+    low_min_p_alive: float = LOW_RISK_MIN_P_ALIVE
+    high_below_p_alive: float = HIGH_RISK_BELOW_P_ALIVE
+    low: int
+    medium: int
+    high: int
+
+
+class CLVPrediction(_Model):
+    model: ModelName
+    time_unit_days: float
+    horizon_days: int
+    discount_rate_monthly: float
+    margin_pct: float | None
+    value_basis: Literal["revenue", "gross_margin"]
+    n_customers: int
+    n_repeat_customers: int
+    purchase_fit: ModelFit
+    spend_fit: GammaGammaFit | None
+    spend_source: Literal["gamma_gamma", "observed_average"]
+    predicted_clv_total: float
+    predicted_clv_total_low: float | None = None
+    predicted_clv_total_high: float | None = None
+    expected_purchases_total: float
+    value_at_risk_total: float
+    mean_p_alive: float = Field(ge=0, le=1)
+    churn_bands: ChurnBands
+    segments: list[SegmentPrediction]
+    at_risk: AtRiskPage
+    bootstrap_draws: int = Field(description="Bootstrap draws used for the intervals (0 = no intervals)")
+    bootstrap_seed: int
+    warnings: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CLVScores:
+    """The summary and the per-customer frame it came from."""
+
+    prediction: CLVPrediction
+    customers: pd.DataFrame
+
+
+def _check_options(model, horizon_days, discount_rate_monthly, margin_pct, time_unit_days, n_bootstrap) -> None:
+    if model not in PURCHASE_MODELS:
+        raise CLVModelError(f"unknown model {model!r}; choose one of {sorted(PURCHASE_MODELS)}")
+    if not (isinstance(horizon_days, (int, np.integer)) and horizon_days > 0):
+        raise CLVModelError("horizon_days must be a positive whole number of days")
+    if not (math.isfinite(discount_rate_monthly) and 0 <= discount_rate_monthly < 1):
+        raise CLVModelError("discount_rate_monthly must be in [0, 1)")
+    if margin_pct is not None and not (0 < margin_pct <= 100):
+        raise CLVModelError("margin_pct must be in (0, 100]")
+    if not (math.isfinite(time_unit_days) and time_unit_days > 0):
+        raise CLVModelError("time_unit_days must be positive (1 = days, 7 = weeks)")
+    if n_bootstrap < 0:
+        raise CLVModelError("n_bootstrap must be >= 0")
+
+
+def _read_summary(summary: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in REQUIRED_COLUMNS if c not in summary.columns]
+    if missing:
+        raise CLVModelError(f"customer summary lacks columns: {', '.join(missing)}")
+    frame = summary.loc[:, list(REQUIRED_COLUMNS)].reset_index(drop=True)
+    if frame["customer_id"].isna().any():
+        raise CLVModelError(f"{int(frame['customer_id'].isna().sum())} rows without a customer_id")
+    duplicated = int(frame["customer_id"].duplicated().sum())
+    if duplicated:
+        raise CLVModelError(f"{duplicated} duplicate customer_id rows in the customer summary")
+    return frame
+
+
+def _month_steps(horizon_days: int, time_unit_days: float, discount_rate_monthly: float):
+    """Step ends (in model time units) and their discount factors."""
+    months = math.ceil(horizon_days / DAYS_PER_MONTH - 1e-9)
+    ends_days = np.minimum(np.arange(1, months + 1) * DAYS_PER_MONTH, horizon_days)
+    discounts = (1 + discount_rate_monthly) ** -(ends_days / DAYS_PER_MONTH)
+    return ends_days / time_unit_days, discounts
+
+
+def _discounted_purchases(module, params, x, t_x, T, step_ends, discounts) -> tuple[np.ndarray, np.ndarray]:
+    """(discounted expected purchases over the horizon, undiscounted expected purchases)."""
+    cumulative = module.expected_purchases(params, x, t_x, T, step_ends)
+    increments = np.diff(cumulative, axis=0, prepend=0.0)
+    return dot(discounts, increments.T), cumulative[-1]
+
+
+def observed_spend(x, m) -> np.ndarray:
+    """Fallback spend: own mean repeat spend where usable, else the mean over those."""
+    _, _, mask = gamma_gamma.usable_spend_rows(x, m)
+    if not mask.any():
+        raise CLVModelError("no customer has a positive repeat spend: cannot value predicted purchases")
+    return np.where(mask, m, m[mask].mean())
+
+
+def churn_band(p_alive: np.ndarray) -> np.ndarray:
+    """'low' / 'medium' / 'high' churn risk from P(alive) (thresholds in the module docstring)."""
+    return np.where(p_alive >= LOW_RISK_MIN_P_ALIVE, "low", np.where(p_alive < HIGH_RISK_BELOW_P_ALIVE, "high", "medium"))
+
+
+def _segment_labels(customer_ids: pd.Series, segment_of) -> tuple[pd.Series, int]:
+    if segment_of is None:
+        return pd.Series(ALL_CUSTOMERS_SEGMENT, index=customer_ids.index), 0
+    mapping = segment_of if isinstance(segment_of, pd.Series) else pd.Series(dict(segment_of), dtype=object)
+    labels = customer_ids.map(mapping)
+    unassigned = int(labels.isna().sum())
+    return labels.fillna(UNASSIGNED_SEGMENT).astype(str), unassigned
+
+
+def _draw_log_params(fit: ModelFit, draws: int, rng: np.random.Generator) -> np.ndarray | None:
+    if fit.covariance is None:
+        return None
+    centre = np.log(np.array(list(fit.params.values())))
+    return rng.multivariate_normal(centre, np.array(fit.covariance), size=draws, method="eigh")
+
+
+def _bootstrap_segment_totals(
+    module, purchase_fit, spend_fit, rows, x, m, fixed_spend, margin, segment_codes, n_segments, step_ends,
+    discounts, draws, seed,
+) -> tuple[np.ndarray | None, int]:
+    """Segment CLV totals per draw, shape (kept draws, n_segments + 1); the last column is the total."""
+    rng = np.random.default_rng(seed)
+    purchase_draws = _draw_log_params(purchase_fit, draws, rng)
+    spend_draws = _draw_log_params(spend_fit, draws, rng) if spend_fit is not None else None
+    if purchase_draws is None or (fixed_spend is None and spend_draws is None):
+        return None, 0
+    cx, ct_x, cT = rows.columns
+    kept = []
+    for i in range(draws):
+        with np.errstate(all="ignore"):
+            discounted, _ = _discounted_purchases(module, np.exp(purchase_draws[i]), cx, ct_x, cT, step_ends, discounts)
+            if fixed_spend is None:
+                spend_params = np.exp(spend_draws[i])
+                if spend_params[1] <= 1:
+                    continue
+                spend = gamma_gamma.expected_spend(spend_params, x, m)
+            else:
+                spend = fixed_spend
+            clv = discounted[rows.inverse] * spend * margin
+        totals = np.bincount(segment_codes, weights=clv, minlength=n_segments)
+        if np.all(np.isfinite(totals)):
+            kept.append(np.append(totals, totals.sum()))
+    return (np.array(kept) if kept else None), len(kept)
+
+
+def at_risk_page(customers: pd.DataFrame, offset: int = 0, limit: int = 20) -> AtRiskPage:
+    """Customers ranked by value at risk (descending; ties by customer_id), one page."""
+    if offset < 0 or limit < 0:
+        raise CLVModelError("offset and limit must be >= 0")
+    ranked = customers.assign(id_text=customers["customer_id"].astype(str)).sort_values(
+        ["value_at_risk", "id_text"], ascending=[False, True], kind="mergesort"
+    )
+    page = ranked.iloc[offset : offset + limit]
+    return AtRiskPage(
+        total=len(ranked),
+        offset=offset,
+        limit=limit,
+        customers=[
+            AtRiskCustomer(
+                customer_id=row.id_text,
+                segment=row.segment,
+                p_alive=float(row.p_alive),
+                churn_risk=row.churn_risk,
+                predicted_clv=float(row.predicted_clv),
+                value_at_risk=float(row.value_at_risk),
+            )
+            for row in page.itertuples(index=False)
+        ],
+    )
+
+
+def score_customers(
+    summary_df: pd.DataFrame,
+    model: ModelName = "bgnbd",
+    horizon_days: int = 365,
+    discount_rate_monthly: float = 0.01,
+    margin_pct: float | None = None,
+    time_unit_days: float = 1,
+    segment_of: Mapping | pd.Series | None = None,
+    at_risk_limit: int = 20,
+    at_risk_offset: int = 0,
+    penalizer: float = 0.0,
+    n_bootstrap: int = 200,
+    seed: int = 0,
+) -> CLVScores:
+    """Fit the purchase and spend models and score every customer; see the module docstring."""
+    _check_options(model, horizon_days, discount_rate_monthly, margin_pct, time_unit_days, n_bootstrap)
+    horizon_days = int(horizon_days)
+    frame = _read_summary(summary_df)
+    x, t_x, T, _ = check_rfm(frame["frequency"], frame["recency"], frame["T"])
+    m = frame["monetary_value"].to_numpy(dtype=float)
+    warnings: list[str] = []
+
+    fit_purchases, module = PURCHASE_MODELS[model]
+    purchase_fit = fit_purchases(x, t_x, T, penalizer=penalizer)
+    if not purchase_fit.converged:
+        raise CLVModelError(f"{model} fit did not converge: {purchase_fit.message}")
+
+    spend_fit: GammaGammaFit | None = None
+    fixed_spend = None
+    try:
+        spend_fit = gamma_gamma.fit_gamma_gamma(x, m, penalizer=penalizer)
+        warnings.extend(spend_fit.warnings)
+    except CLVModelError as error:
+        warnings.append(f"spend model not fitted ({error}); using observed average spend")
+    if spend_fit is not None and (not spend_fit.converged or spend_fit.params["q"] <= 1):
+        warnings.append(f"spend model unusable ({spend_fit.message}, q = {spend_fit.params['q']:.3g}); using observed average spend")
+    if spend_fit is not None and spend_fit.converged and spend_fit.params["q"] > 1:
+        spend = gamma_gamma.expected_spend(list(spend_fit.params.values()), x, m)
+    else:
+        fixed_spend = spend = observed_spend(x, m)
+
+    rows = compress_rows(x, t_x, T)
+    cx, ct_x, cT = rows.columns
+    params = list(purchase_fit.params.values())
+    step_ends, discounts = _month_steps(horizon_days, time_unit_days, discount_rate_monthly)
+    discounted, purchases = _discounted_purchases(module, params, cx, ct_x, cT, step_ends, discounts)
+    p_alive = module.probability_alive(params, cx, ct_x, cT)[rows.inverse]
+    margin = 1.0 if margin_pct is None else margin_pct / 100
+    clv = discounted[rows.inverse] * spend * margin
+
+    segments, unassigned = _segment_labels(frame["customer_id"], segment_of)
+    if unassigned:
+        warnings.append(f"{unassigned} customers had no segment in the mapping and are grouped as '{UNASSIGNED_SEGMENT}'")
+    customers = pd.DataFrame(
+        {
+            "customer_id": frame["customer_id"],
+            "segment": segments,
+            "frequency": x,
+            "recency": t_x,
+            "T": T,
+            "monetary_value": m,
+            "p_alive": p_alive,
+            "churn_risk": churn_band(p_alive),
+            "expected_purchases": purchases[rows.inverse],
+            "expected_spend": spend,
+            "predicted_clv": clv,
+            "value_at_risk": clv * (1 - p_alive),
+        }
+    )
+    if not np.all(np.isfinite(customers[["p_alive", "expected_purchases", "expected_spend", "predicted_clv"]].to_numpy())):
+        raise CLVModelError("non-finite predictions: the fitted parameters are numerically unusable for this data")
+
+    segment_names, segment_codes = np.unique(customers["segment"].to_numpy(dtype=str), return_inverse=True)
+    totals_draws, kept = (None, 0)
+    if n_bootstrap:
+        totals_draws, kept = _bootstrap_segment_totals(
+            module, purchase_fit, spend_fit if fixed_spend is None else None, rows, x, m, fixed_spend, margin,
+            segment_codes, len(segment_names), step_ends, discounts, n_bootstrap, seed,
+        )
+        if totals_draws is None:
+            warnings.append("no standard errors for a fitted model: CLV intervals omitted")
+        elif kept < 0.9 * n_bootstrap:
+            warnings.append(f"only {kept} of {n_bootstrap} bootstrap draws gave finite CLV")
+    low, high = (None, None) if totals_draws is None else np.percentile(totals_draws, [2.5, 97.5], axis=0)
+
+    grouped = customers.groupby("segment", sort=True)
+    segment_rows = []
+    for i, (name, group) in enumerate(grouped):
+        segment_rows.append(
+            SegmentPrediction(
+                segment=str(name),
+                customer_count=len(group),
+                predicted_clv_total=float(group["predicted_clv"].sum()),
+                predicted_clv_total_low=None if low is None else float(low[i]),
+                predicted_clv_total_high=None if high is None else float(high[i]),
+                predicted_clv_per_customer=float(group["predicted_clv"].mean()),
+                expected_purchases_total=float(group["expected_purchases"].sum()),
+                mean_p_alive=float(group["p_alive"].mean()),
+                value_at_risk=float(group["value_at_risk"].sum()),
+                high_churn_risk_share_pct=float((group["churn_risk"] == "high").mean() * 100),
+            )
+        )
+    band_counts = customers["churn_risk"].value_counts()
+    prediction = CLVPrediction(
+        model=model,
+        time_unit_days=float(time_unit_days),
+        horizon_days=horizon_days,
+        discount_rate_monthly=discount_rate_monthly,
+        margin_pct=margin_pct,
+        value_basis="revenue" if margin_pct is None else "gross_margin",
+        n_customers=len(customers),
+        n_repeat_customers=int((x > 0).sum()),
+        purchase_fit=purchase_fit,
+        spend_fit=spend_fit,
+        spend_source="gamma_gamma" if fixed_spend is None else "observed_average",
+        predicted_clv_total=float(clv.sum()),
+        predicted_clv_total_low=None if low is None else float(low[-1]),
+        predicted_clv_total_high=None if high is None else float(high[-1]),
+        expected_purchases_total=float(customers["expected_purchases"].sum()),
+        value_at_risk_total=float(customers["value_at_risk"].sum()),
+        mean_p_alive=float(p_alive.mean()),
+        churn_bands=ChurnBands(
+            low=int(band_counts.get("low", 0)), medium=int(band_counts.get("medium", 0)), high=int(band_counts.get("high", 0))
+        ),
+        segments=segment_rows,
+        at_risk=at_risk_page(customers, at_risk_offset, at_risk_limit),
+        bootstrap_draws=kept,
+        bootstrap_seed=seed,
+        warnings=warnings,
+    )
+    for warning in warnings:
+        logger.warning("clv: %s", warning)
+    return CLVScores(prediction=prediction, customers=customers)
+
+
+def predict_clv(
+    summary_df: pd.DataFrame,
+    model: ModelName = "bgnbd",
+    horizon_days: int = 365,
+    discount_rate_monthly: float = 0.01,
+    margin_pct: float | None = None,
+    time_unit_days: float = 1,
+    segment_of: Mapping | pd.Series | None = None,
+    at_risk_limit: int = 20,
+    at_risk_offset: int = 0,
+    penalizer: float = 0.0,
+    n_bootstrap: int = 200,
+    seed: int = 0,
+) -> CLVPrediction:
+    """The summary only; `score_customers` takes the same arguments and also returns the per-customer frame."""
+    return score_customers(
+        summary_df, model, horizon_days, discount_rate_monthly, margin_pct, time_unit_days, segment_of,
+        at_risk_limit, at_risk_offset, penalizer, n_bootstrap, seed,
+    ).prediction

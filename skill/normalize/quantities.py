@@ -1,0 +1,192 @@
+"""Numbers with their units, read out of one sentence, and the metric each one belongs to.
+
+One reader serves every note style: tables and key-value dumps hand it a labelled cell, bullets
+and prose hand it a sentence. A number's meaning comes from its unit (%, a currency, a duration,
+"x a year") and from the nearest metric word on either side of it, never crossing a comma,
+semicolon or bracket, so "AOV $140, 62% repeat" gives each number its own word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from skill.normalize.lexicon import FIELD_WORDS, OF_PEOPLE_LEAD_IN
+
+# A number not glued to letters on its left (so "B2B", "Q4", "v2" are not numbers): either
+# thousands-grouped or a plain run of at most 12 digits (longer runs are ids, not quantities).
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_.,])(\d{1,3}(?:,\d{3})+|\d{1,12})(\.\d+)?(?![\d,]\d|\.\d)")
+_CURRENCY_BEFORE = re.compile(
+    r"((?<![A-Za-z])(?:NT\$|NTD ?|TWD ?|US\$|USD ?|A\$|AU\$|AUD ?|C\$|CA\$|CAD ?|HK\$|HKD ?|S\$|SGD ?|NZ\$|NZD ?|RMB ?|CNY ?|JPY ?|EUR ?|GBP ?)|\$|€|£|¥|₩|₹)\s?$",
+    re.IGNORECASE,
+)
+_SIGN_BEFORE = re.compile(r"(?:^|[\s(:=])[-−]$")
+# "30-45", "30 to 45", "30~45": a range reads as its midpoint. A spaced dash is a separator.
+_RANGE_AFTER = re.compile(r"(?:[-–~]|\s?(?:to|至|到)\s?)(?:NT\$|\$|€|£|¥)?(\d{1,3}(?:,\d{3})+|\d{1,12})(\.\d+)?(?![\d,]\d)")
+_PLUS_AFTER = re.compile(r"\+")
+_MULTIPLIER_AFTER = re.compile(r"\s?(k|K|mm|MM|M|m|bn|萬|万|千|億|亿)(?![A-Za-z])")
+_UNIT_AFTER = re.compile(
+    r"\s?(%|percent\b|pct\b|ppts?\b|days?\b|d\b|天|weeks?\b|wks?\b|w\b|週|周|個月|个月|months?\b|mos?\b|m\b|years?\b|yrs?\b|y\b|年|times\b|x\b|×|次)",
+    re.IGNORECASE,
+)
+_CURRENCY_AFTER = re.compile(r"\s?(USD|EUR|GBP|JPY|CNY|RMB|TWD|NTD|AUD|CAD|HKD|SGD|NZD|元|塊|块|円|yen\b|euros?\b|dollars?\b|bucks\b)", re.IGNORECASE)
+# "4.2 times a year", "3 orders/yr", "2x per month", "每年4次" -> orders per year.
+_PERIOD_AFTER = re.compile(
+    r"\s?(?:(?:orders?|purchases?|times|x|次|單|单|visits|boxes|shipments)\s?)?(?:(?:/|per|a|an|each|every)\s?(year|yr|annum|month|mo|quarter|qtr|week|wk)s?\b|(annually|yearly|monthly|quarterly|weekly)\b|/\s?(年|月|季))",
+    re.IGNORECASE,
+)
+_PERIOD_BEFORE = re.compile(r"(每年|每月|一年|年均|per year|a year|annually)\D{0,6}$", re.IGNORECASE)
+_ORDERS_AFTER = re.compile(r"\s?(?:orders?|purchases?)\b", re.IGNORECASE)
+_SEPARATOR = re.compile(r"[,;|()\[\]、，；。]|\.\s|\s(?:and|but|while|whereas|with|vs\.?)\s|\s[-–—]\s", re.IGNORECASE)
+
+_MULTIPLIERS = {"k": 1e3, "m": 1e6, "mm": 1e6, "bn": 1e9, "萬": 1e4, "万": 1e4, "千": 1e3, "億": 1e8, "亿": 1e8}
+_DAYS_PER_UNIT = {"d": 1, "day": 1, "天": 1, "w": 7, "wk": 7, "week": 7, "週": 7, "周": 7, "個月": 30, "个月": 30,
+                  "m": 30, "mo": 30, "month": 30, "y": 365, "yr": 365, "year": 365, "年": 365}
+_PER_YEAR = {"year": 1, "yr": 1, "annum": 1, "annually": 1, "yearly": 1, "年": 1, "month": 12, "mo": 12, "monthly": 12,
+             "月": 12, "quarter": 4, "qtr": 4, "quarterly": 4, "季": 4, "week": 52, "wk": 52, "weekly": 52}
+_PREFIX_CURRENCY = {"nt$": "TWD", "ntd": "TWD", "twd": "TWD", "us$": "USD", "usd": "USD", "a$": "AUD", "au$": "AUD",
+                    "aud": "AUD", "c$": "CAD", "ca$": "CAD", "cad": "CAD", "hk$": "HKD", "hkd": "HKD", "s$": "SGD",
+                    "sgd": "SGD", "nz$": "NZD", "nzd": "NZD", "rmb": "CNY", "cny": "CNY", "jpy": "JPY", "eur": "EUR",
+                    "gbp": "GBP", "€": "EUR", "£": "GBP", "₩": "KRW", "₹": "INR", "euro": "EUR", "euros": "EUR",
+                    "円": "JPY", "yen": "JPY", "dollar": "$", "dollars": "$", "bucks": "$", "$": "$", "¥": "¥",
+                    "元": "元", "塊": "元", "块": "元"}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One number as written, its unit kind and where it sits in the sentence."""
+
+    value: float
+    kind: str  # pct | money | days | freq | times | count | year
+    currency: str | None  # ISO code, or "$" / "¥" / "元" until the document decides
+    start: int
+    end: int
+    text: str
+    has_decimal: bool
+
+
+def _to_float(digits: str, decimals: str | None) -> float:
+    return float(digits.replace(",", "") + (decimals or ""))
+
+
+def find_quantities(sentence: str) -> list[Quantity]:
+    """Every number in the sentence with its unit; years such as 2023 come back as kind 'year'."""
+    found: list[Quantity] = []
+    for match in _NUMBER.finditer(sentence):
+        start, end = match.span()
+        if found and start < found[-1].end:  # already eaten as the upper end of a range
+            continue
+        value = _to_float(match.group(1), match.group(2))
+        has_decimal = match.group(2) is not None
+        currency = None
+        before = _CURRENCY_BEFORE.search(sentence, max(0, start - 6), start)
+        if before:
+            currency = _PREFIX_CURRENCY[before.group(1).strip().lower()]
+            start = before.start()
+        if _SIGN_BEFORE.search(sentence, max(0, start - 2), start):
+            value = -value
+            start -= 1
+        written = value
+        ranged = _RANGE_AFTER.match(sentence, end)
+        if ranged and _to_float(ranged.group(1), ranged.group(2)) > abs(value):
+            value = (value + _to_float(ranged.group(1), ranged.group(2))) / 2
+            end = ranged.end()
+        plus = _PLUS_AFTER.match(sentence, end)
+        if plus:
+            end = plus.end()
+        unit_kind = "count"
+        multiplier = _MULTIPLIER_AFTER.match(sentence, end)
+        if multiplier:
+            word = multiplier.group(1)
+            if word == "m" and currency is None:
+                multiplier = None  # "6m" without money is six months; the unit reader takes it
+            else:
+                value *= _MULTIPLIERS[word.lower()] if word.lower() in _MULTIPLIERS else _MULTIPLIERS[word]
+                end = multiplier.end()
+        unit = _UNIT_AFTER.match(sentence, end)
+        looks_like_year = currency is None and not has_decimal and "," not in match.group(1) and 1990 <= written <= 2039
+        if looks_like_year and not plus and (unit is None or unit.group(1) == "年"):
+            found.append(Quantity(written, "year", None, start, unit.end() if unit else end, sentence[start:end], False))
+            continue
+        if unit:
+            word = unit.group(1).lower()
+            if word in ("%", "percent", "pct", "ppt", "ppts"):
+                unit_kind = "pct"
+            elif word in ("times", "x", "×", "次"):
+                unit_kind = "times"
+            else:
+                stem = word[:-1] if word.endswith("s") and len(word) > 1 and word not in ("mos",) else word
+                stem = {"mos": "mo", "days": "day", "wks": "wk", "yrs": "yr"}.get(word, stem)
+                if stem in _DAYS_PER_UNIT:
+                    value *= _DAYS_PER_UNIT[stem]
+                    unit_kind = "days"
+            if unit_kind != "count":
+                end = unit.end()
+        if currency is None and unit_kind == "count":
+            after = _CURRENCY_AFTER.match(sentence, end)
+            if after:
+                currency = _PREFIX_CURRENCY.get(after.group(1).lower(), after.group(1).upper())
+                end = after.end()
+        if currency is not None:
+            unit_kind = "money"
+        elif unit_kind in ("count", "times"):
+            period = _PERIOD_AFTER.match(sentence, end)
+            if period and (unit_kind == "times" or _ORDERS_AFTER.match(sentence, end)):
+                value *= _PER_YEAR[next(g for g in period.groups() if g).lower()]
+                unit_kind, end = "freq", period.end()
+            elif unit_kind == "times" and _PERIOD_BEFORE.search(sentence, max(0, start - 14), start):
+                unit_kind = "freq"
+        found.append(Quantity(value, unit_kind, currency, start, end, sentence[start:end], has_decimal))
+    return found
+
+
+def _nearest_field(left: str, right: str, kind: str) -> str | None:
+    """The metric word closest to the number (left or right), among fields that accept its kind."""
+    best: tuple[int, int, str] | None = None
+    for order, (field, words, kinds) in enumerate(FIELD_WORDS):
+        if kind not in kinds:
+            continue
+        candidates = []
+        last_left = None
+        for last_left in words.finditer(left):
+            pass
+        if last_left is not None:
+            candidates.append(len(left) - last_left.end())
+        first_right = words.search(right)
+        if first_right is not None:
+            candidates.append(first_right.start())
+        if candidates:
+            score = (min(candidates), order, field)
+            if best is None or score < best:
+                best = score
+    return best[2] if best else None
+
+
+def _clip_left(text: str) -> str:
+    cut = 0
+    for cut_match in _SEPARATOR.finditer(text):
+        cut = cut_match.end()
+    return text[cut:]
+
+
+def _clip_right(text: str) -> str:
+    cut = _SEPARATOR.search(text)
+    return text[: cut.start()] if cut else text
+
+
+def field_for(sentence: str, quantities: list[Quantity], index: int) -> str | None:
+    """Which metric quantity `index` describes, from the words between it and its neighbours."""
+    quantity = quantities[index]
+    left_edge = quantities[index - 1].end if index > 0 else 0
+    right_edge = quantities[index + 1].start if index + 1 < len(quantities) else len(sentence)
+    left = _clip_left(sentence[left_edge : quantity.start])
+    right = _clip_right(sentence[quantity.end : right_edge])
+    if quantity.kind == "pct":
+        lead_in = OF_PEOPLE_LEAD_IN.match(right)
+        if lead_in:
+            behaviour = _nearest_field("", right[lead_in.end() :], "pct")
+            if behaviour and behaviour != "customer_share_pct":
+                return behaviour
+    if quantity.kind == "freq":
+        return "orders_per_year"
+    return _nearest_field(left, right, quantity.kind)

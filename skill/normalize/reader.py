@@ -1,0 +1,397 @@
+"""Read blocks sentence by sentence into a draft: metrics with evidence, rules, problem, category.
+
+Order inside a sentence matters and is fixed: instruction-like text is reported and skipped;
+rules are read and their numbers used up; lane/time-window phrases use up theirs; every number
+left is a metric or a "could not place" warning. Nothing is dropped without a warning.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from skill.normalize.constraints import read_rules
+from skill.normalize.lanes import lane_from_name
+from skill.normalize.lexicon import (
+    ANNUAL_WORDS,
+    CURRENCY_STATEMENT_STEMS,
+    DAYS_SINCE_STEMS,
+    INSTRUCTION_STEMS,
+    OFFER_STEMS,
+    WINDOW_STEMS,
+    mentions_any,
+    ANY_CATEGORY,
+    ANY_TENSION_STATEMENT,
+    CATEGORY_GATE,
+    HAS_DIGIT,
+    TENSION_GATE,
+    BUSINESS_ONLY_FIELDS,
+    BUSINESS_SCOPE,
+    CATEGORIES,
+    CATEGORY_PHRASE,
+    CURRENCY_STATEMENT,
+    DAYS_SINCE_PHRASE,
+    FIELD_WORDS,
+    INSTRUCTION_LIKE,
+    LANE_NUMBER_PHRASES,
+    OFFER_DEPTH,
+    PERCENT_FIELDS,
+    POLICY_CUE,
+    PROBLEM_CUE,
+    PRONOUN_START,
+    SEGMENT_MENTION,
+    SEGMENT_ONLY_FIELDS,
+    TENSION_STATEMENTS,
+    TENSION_TOPICS,
+    TIME_WINDOW,
+)
+from skill.normalize.quantities import Quantity, field_for, find_quantities
+from skill.normalize.structure import BUSINESS, CONSTRAINTS, PROSE, SEGMENT, Block, Clause
+
+_ACCEPTED_KINDS = {name: kinds for name, _words, kinds in FIELD_WORDS}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？;；])\s*|\n")
+_ABBREVIATION_END = re.compile(r"(?:\be\.g|\bi\.e|\bapprox|\bavg|\bvs|\betc|\best|\bno|\bincl|\bmo|\byr|\bcf)\.$", re.IGNORECASE)
+_SNIPPET_CHARS = 160
+_CATEGORY_OPENING = 25  # a category word this close to the start of a sentence names the business
+_DAYS = {"d": 1, "day": 1, "days": 1, "week": 7, "weeks": 7, "wk": 7, "wks": 7, "month": 30, "months": 30, "mo": 30,
+         "mos": 30, "year": 365, "years": 365, "yr": 365, "yrs": 365}
+
+
+@dataclass
+class SegmentDraft:
+    name: str
+    metrics: dict[str, float] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    currencies: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    revenue_amount: tuple[float, str] | None = None
+    name_lane: str | None = None
+    from_prose: bool = False  # created because prose mentioned it, not named by a heading/row
+
+
+@dataclass
+class Draft:
+    segments: list[SegmentDraft] = field(default_factory=list)
+    business: SegmentDraft = field(default_factory=lambda: SegmentDraft("business"))
+    caps: list[tuple[float, str]] = field(default_factory=list)
+    banned: dict[str, str] = field(default_factory=dict)
+    no_free_product: bool = False
+    other: list[str] = field(default_factory=list)
+    stated_tension: str | None = None
+    cued_tension: str | None = None
+    category: str | None = None
+    stated_currency: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    symbols_used: set[str] = field(default_factory=set)
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def segment(self, name: str) -> SegmentDraft:
+        """The segment with this name (case and plural-insensitive), created on first sight."""
+        key = _name_key(name)
+        for existing in self.segments:
+            if _name_key(existing.name) == key:
+                return existing
+        lane = lane_from_name(name)
+        created = SegmentDraft(name, name_lane=lane[0] if lane else None)
+        self.segments.append(created)
+        return created
+
+    def mentioned(self, words: str) -> SegmentDraft:
+        """The segment prose refers to: same lane as an existing one (VIPs ~ VIP customers), else new."""
+        lane = lane_from_name(words)
+        for existing in self.segments:
+            if lane and existing.name_lane == lane[0]:
+                return existing
+        created = self.segment(words)
+        created.from_prose = created.from_prose or not created.metrics and not created.text
+        return created
+
+    def fold_prose_mentions(self) -> None:
+        """'27% of first-time buyers...' written above a '## New customers' list is about that list:
+        a segment only prose mentioned joins the named segment of the same lane (named values win)."""
+        named = [seg for seg in self.segments if not seg.from_prose]
+        for seg in [s for s in self.segments if s.from_prose]:
+            home = next((n for n in named if seg.name_lane and n.name_lane == seg.name_lane), None)
+            if home is None:
+                continue
+            for name, value in seg.metrics.items():
+                if name not in home.metrics:
+                    home.metrics[name], home.evidence[name] = value, seg.evidence[name]
+            home.currencies.extend(seg.currencies)
+            home.text.extend(seg.text)
+            home.revenue_amount = home.revenue_amount or seg.revenue_amount
+            self.segments.remove(seg)
+
+
+@dataclass(frozen=True)
+class Money:
+    """How bare currency symbols read in this document (decided once from the whole note)."""
+
+    dollar: str
+    yen: str
+    yuan: str
+    reasons: dict[str, str]
+
+
+def _name_key(name: str) -> str:
+    key = re.sub(r"[^\w%+]+", " ", name.lower()).strip()
+    return re.sub(r"s\b", "", key)
+
+
+def sentences(text: str) -> list[str]:
+    """Split on sentence ends, re-joining after abbreviations such as 'e.g.' or 'approx.'."""
+    pieces: list[str] = []
+    for piece in _SENTENCE_END.split(text):
+        if not piece or not piece.strip():
+            continue
+        if pieces and _ABBREVIATION_END.search(pieces[-1]):
+            pieces[-1] = f"{pieces[-1]} {piece.strip()}"
+        else:
+            pieces.append(piece.strip())
+    return pieces
+
+
+def snippet(text: str, around: tuple[int, int] | None = None) -> str:
+    """The source text, shortened to a window around the span that matters."""
+    text = " ".join(text.split())
+    if len(text) <= _SNIPPET_CHARS:
+        return text
+    start = max(0, (around[0] if around else 0) - _SNIPPET_CHARS // 2)
+    return ("…" if start else "") + text[start : start + _SNIPPET_CHARS].strip() + "…"
+
+
+def read_blocks(blocks: list[Block], money: Money) -> Draft:
+    draft = Draft()
+    for block in blocks:
+        reader = _BlockReader(draft, block, money)
+        for clause in block.clauses:
+            for sentence in sentences(clause.text):
+                reader.read(sentence, clause)
+    draft.fold_prose_mentions()
+    return draft
+
+
+class _BlockReader:
+    """Reads one block's sentences, remembering the last segment prose talked about."""
+
+    def __init__(self, draft: Draft, block: Block, money: Money) -> None:
+        self.draft, self.block, self.money = draft, block, money
+        self.target: SegmentDraft | None = draft.segment(block.name) if block.kind == SEGMENT and block.name else None
+        self.last_mentioned: SegmentDraft | None = None
+
+    def read(self, sentence: str, clause: Clause) -> None:
+        draft = self.draft
+        lowered = sentence.lower()
+        if mentions_any(lowered, INSTRUCTION_STEMS) and INSTRUCTION_LIKE.search(sentence):
+            draft.warn(f"ignored instruction-like text in the notes (read as data, not obeyed): '{snippet(sentence)}'")
+            return
+        used: list[tuple[int, int]] = []
+        rules = read_rules(sentence)
+        for cap in rules.caps:
+            draft.caps.append((cap, snippet(sentence)))
+        for channel in rules.channels:
+            draft.banned.setdefault(channel, snippet(sentence))
+        draft.no_free_product |= rules.no_free_product
+        for note in rules.notes:
+            if note not in draft.other:
+                draft.other.append(note)
+        used.extend(rules.spans)
+        understood = rules.any or clause.is_heading
+        understood |= self._read_tension(sentence)
+        understood |= self._read_category(sentence)
+        stated = CURRENCY_STATEMENT.search(sentence) if mentions_any(lowered, CURRENCY_STATEMENT_STEMS) else None
+        if stated:
+            code = next(group for group in stated.groups() if group).upper()
+            draft.stated_currency = draft.stated_currency or {"RMB": "CNY", "NTD": "TWD"}.get(code, code)
+            used.append(stated.span())
+            understood = True
+        pieces = self._route(sentence)
+        understood |= any(owner is not None and owner is not draft.business for _start, owner in pieces) and self.block.kind != SEGMENT
+        has_digit = HAS_DIGIT.search(sentence) is not None
+        for match in DAYS_SINCE_PHRASE.finditer(sentence) if has_digit and mentions_any(lowered, DAYS_SINCE_STEMS) else ():
+            if _overlaps(match.span(), used):
+                continue
+            days = float(match.group(1)) * _DAYS.get(match.group(2).lower(), 1)
+            owner = _owner_at(pieces, match.start())
+            understood |= self._store(owner, "days_since_last_order", days, None, sentence, clause, match.span())
+            used.append(match.span())
+        for match in OFFER_DEPTH.finditer(sentence) if has_digit and mentions_any(lowered, OFFER_STEMS) else ():
+            if not _overlaps(match.span(), used):
+                draft.warn(f"offer depth '{match.group(0)}' is not a metric; not used: '{snippet(sentence, match.span())}'")
+                used.append(match.span())
+        for pattern in (LANE_NUMBER_PHRASES, TIME_WINDOW) if has_digit and mentions_any(lowered, WINDOW_STEMS) else ():
+            used.extend(m.span() for m in pattern.finditer(sentence) if not _overlaps(m.span(), used))
+        found = find_quantities(sentence) if has_digit else []
+        quantities = [q for q in found if q.kind != "year" and not _overlaps((q.start, q.end), used)]
+        previous_field = None
+        for index, quantity in enumerate(quantities):
+            name = field_for(sentence, quantities, index) or self._from_hint(clause.hint, quantity, previous_field)
+            owner = _owner_at(pieces, quantity.start)
+            if name is None and clause.is_heading:
+                continue  # "Tier 1", "Cohort 2024-Q1": numbers that only name the segment
+            if name is None:
+                draft.warn(f"could not place '{quantity.text}' in: '{snippet(sentence, (quantity.start, quantity.end))}'")
+                previous_field = None
+                continue
+            stored = self._store(owner, name, quantity.value, quantity, sentence, clause, (quantity.start, quantity.end))
+            understood |= stored
+            previous_field = name if stored else None
+        for start, owner in pieces:
+            if owner is not None and owner is not draft.business:
+                owner.text.append(sentence[start:])
+        if understood or clause.is_heading:
+            return
+        if self.block.kind == CONSTRAINTS or POLICY_CUE.search(sentence):
+            rule = snippet(sentence)
+            if rule not in draft.other:
+                draft.other.append(rule)
+        elif self.block.kind in (PROSE, BUSINESS) and not quantities:
+            draft.warn(f"could not place: '{snippet(sentence)}'")
+
+    # -- who a sentence is about ---------------------------------------------------------------
+
+    def _route(self, sentence: str) -> list[tuple[int, SegmentDraft | None]]:
+        """(start offset, owner) pieces: a segment block owns everything except business-wide
+        sentences; prose is split at each segment it mentions."""
+        draft = self.draft
+        scope = [m.span() for m in BUSINESS_SCOPE.finditer(sentence)]
+        if self.block.kind == BUSINESS:
+            return [(0, draft.business)]
+        if self.target is not None:
+            return [(0, draft.business if scope else self.target)]
+        mentions = [(m.start(), m.group(0)) for m in SEGMENT_MENTION.finditer(sentence) if not _overlaps(m.span(), scope)]
+        lowered = sentence.lower()
+        for seg in draft.segments:
+            at = lowered.find(seg.name.lower()) if len(seg.name) >= 4 else -1
+            if at >= 0 and not any(start <= at < start + len(words) for start, words in mentions):
+                mentions.append((at, seg.name))
+        mentions.sort()
+        if not mentions:
+            if self.last_mentioned is not None and PRONOUN_START.match(sentence):
+                return [(0, self.last_mentioned)]
+            return [(0, draft.business)]
+        pieces: list[tuple[int, SegmentDraft | None]] = []
+        for position, (start, words) in enumerate(mentions):
+            owner = draft.mentioned(words)
+            pieces.append((0 if position == 0 else start, owner))
+            self.last_mentioned = owner
+        return pieces
+
+    # -- one number into one field -------------------------------------------------------------
+
+    @staticmethod
+    def _from_hint(hint: str | None, quantity: Quantity, previous_field: str | None) -> str | None:
+        """The field a label names, adjusted to the number's unit; or a bare share after a count."""
+        if hint == "customer_count" and quantity.kind == "pct":
+            return "customer_share_pct"
+        if hint in ("revenue_share_pct", "revenue_amount"):
+            return "revenue_share_pct" if quantity.kind == "pct" else "revenue_amount"
+        if hint is not None and quantity.kind in _ACCEPTED_KINDS.get(hint, ()):
+            return hint
+        if hint is not None and hint in ("repurchase_cycle_days", "days_since_last_order") and quantity.kind == "days":
+            return hint
+        if previous_field == "customer_count" and quantity.kind == "pct":
+            return "customer_share_pct"
+        return None
+
+    def _store(self, owner, name: str, value: float, quantity: Quantity | None, sentence: str, clause: Clause, span) -> bool:
+        draft = self.draft
+        owner = owner or draft.business
+        where = snippet(sentence, span)
+        evidence = f"{clause.label}: {where}" if clause.label and clause.label.lower() not in where.lower() else where
+        if name in BUSINESS_ONLY_FIELDS:
+            owner = draft.business
+        if name in SEGMENT_ONLY_FIELDS and owner is draft.business:
+            draft.warn(f"could not place '{quantity.text if quantity else value}' (a share of customers or revenue, but no segment named): '{where}'")
+            return False
+        if not math.isfinite(value):
+            draft.warn(f"could not read number in: '{where}'")
+            return False
+        if name in PERCENT_FIELDS:
+            if quantity is not None and quantity.kind == "count" and quantity.has_decimal and 0 < abs(value) < 1:
+                draft.warn(f"read {value:g} as {value * 100:g}% for {name} in: '{where}'")
+                value *= 100
+            if name == "monthly_churn_pct" and ANNUAL_WORDS.search(sentence) and 0 <= value < 100:
+                monthly = (1 - (1 - value / 100) ** (1 / 12)) * 100
+                draft.warn(f"converted annual churn {value:g}% to monthly {monthly:.2f}% in: '{where}'")
+                value = round(monthly, 2)
+            low = -100.0 if name == "gross_margin_pct" else 0.0
+            if not low <= value <= 100:
+                draft.warn(f"{name} {value:g} is outside {low:g}-100, ignored: '{where}'")
+                return False
+        elif value < 0:
+            draft.warn(f"{name} cannot be negative ({value:g}), ignored: '{where}'")
+            return False
+        if name == "revenue_amount":
+            if owner.revenue_amount is None:
+                owner.revenue_amount = (value, evidence)
+            return True
+        if name in owner.metrics:
+            if owner.metrics[name] != value:
+                draft.warn(f"{owner.name}: {name} given twice ({owner.metrics[name]:g} and {value:g}); kept the first: '{where}'")
+            return True
+        owner.metrics[name] = round(value, 4)
+        owner.evidence[name] = evidence
+        if quantity is not None and quantity.kind == "money":
+            owner.currencies.append(self._currency(quantity.currency))
+        return True
+
+    def _currency(self, written: str | None) -> str:
+        if written in ("$", "¥", "元"):
+            self.draft.symbols_used.add(written)
+            return {"$": self.money.dollar, "¥": self.money.yen, "元": self.money.yuan}[written]
+        return written or ""
+
+    # -- problem and category -----------------------------------------------------------------
+
+    def _read_tension(self, sentence: str) -> bool:
+        draft = self.draft
+        if draft.stated_tension or self.block.kind == SEGMENT or not TENSION_GATE.search(sentence):
+            return False  # the first statement wins; segment descriptions are not the operator's verdict
+        statement = ANY_TENSION_STATEMENT.search(sentence)
+        if statement:
+            draft.stated_tension = draft.stated_tension or TENSION_STATEMENTS[statement.lastindex - 1][0]
+            return True
+        if PROBLEM_CUE.search(sentence):
+            found = [(m.start(), tension) for tension, pattern in TENSION_TOPICS for m in [pattern.search(sentence)] if m]
+            if found:
+                draft.cued_tension = draft.cued_tension or min(found)[1]
+                return True
+        return False
+
+    def _read_category(self, sentence: str) -> bool:
+        """'We sell X' / 'Category: X', or a sentence that opens with a category ('Home goods (...)')."""
+        if self.block.kind == SEGMENT:
+            return False
+        match = CATEGORY_PHRASE.search(sentence) if CATEGORY_GATE.search(sentence) else None
+        if not match:
+            opening = ANY_CATEGORY.search(sentence[:_CATEGORY_OPENING])
+            if opening:
+                self.draft.category = self.draft.category or CATEGORIES[opening.lastindex - 1][0]
+                return True
+            return False
+        phrase = next(group for group in match.groups() if group).strip()
+        known = next((name for name, pattern in CATEGORIES if pattern.search(phrase)), None)
+        verb = match.group(0).lower()
+        generic = verb.startswith(("we are", "we run", "we're", "我們是", "我们是"))
+        if known is None and generic:
+            return False
+        if self.draft.category is None:
+            self.draft.category = known or phrase
+        return True
+
+
+def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in spans)
+
+
+def _owner_at(pieces: list[tuple[int, SegmentDraft | None]], position: int) -> SegmentDraft | None:
+    owner = pieces[0][1]
+    for start, candidate in pieces:
+        if start <= position:
+            owner = candidate
+    return owner

@@ -1,0 +1,453 @@
+"""Turn mapped export rows into one clean row per kept order, counting everything set aside.
+
+Order of work: parse cells -> hash customer keys -> drop exact duplicate rows ->
+fold line items into orders -> give every order at most one exclusion reason
+(first match in EXCLUSION_ORDER) -> convert or set aside other currencies ->
+reconcile revenue in integer cents, per source currency.
+
+Money conventions: an order's amount is what the export calls its total (after
+discounts, before refunds). Refunds are netted against their order. Records with
+a negative amount (UCI 'C' invoices, credit notes) are returns: netted against
+the customer's revenue and not counted as orders.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from skill.orders.mapping import ColumnMapping
+from skill.orders.models import CleaningReport, CurrencyReconciliation, ExclusionLine
+from skill.orders.parse import clean_text, hash_keys, to_datetime, to_flag, to_number
+from skill.orders.read import OrdersInputError, RawTable
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ID_SALT = "ltv-optimizer/v1"
+ZERO_DECIMAL_CURRENCIES = {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"}  # fmt: skip
+STATUS_REASONS = {
+    "cancelled": {"cancelled", "canceled", "cancel", "trash", "deleted"},
+    "voided": {"voided", "void"},
+    "failed_payment": {"failed", "declined", "failure", "payment_failed", "blocked"},
+    "unpaid": {
+        "pending", "authorized", "on_hold", "unpaid", "draft", "checkout_draft", "requires_payment_method",
+        "requires_action", "requires_capture", "requires_confirmation", "incomplete", "awaiting_payment", "expired",
+    },
+}
+KEPT_STATUSES = {
+    "paid", "completed", "complete", "processing", "succeeded", "success", "refunded", "partially_refunded",
+    "partially_paid", "fulfilled", "shipped", "delivered", "captured", "partial_refund", "settled", "approved",
+}
+EXCLUSION_ORDER = (
+    "unparseable_date",
+    "test_order",
+    "cancelled",
+    "voided",
+    "failed_payment",
+    "unpaid",
+    "not_captured",
+    "missing_amount",
+    "zero_amount",
+    "other_currency",
+)
+EXCLUSION_MEANING = {
+    "duplicate_row": "exact copy of an earlier row",
+    "unparseable_date": "order date missing or unreadable",
+    "test_order": "test order (test tag/flag or Stripe test mode)",
+    "cancelled": "cancelled or deleted order",
+    "voided": "payment voided",
+    "failed_payment": "payment failed or declined",
+    "unpaid": "pending, authorised-only or on-hold: not paid",
+    "not_captured": "card payment authorised but never captured",
+    "missing_amount": "no readable amount on any row of the order",
+    "zero_amount": "order total of zero",
+    "other_currency": "currency other than the analysis currency and no fx rate given",
+}
+
+
+@dataclass(frozen=True)
+class LoadedOrders:
+    """Kept orders (one row each, guests and returns included) plus the reports that explain them.
+
+    `orders` columns: order_id, customer_id (hashed key; missing for guests), order_date,
+    amount, refund, net, is_return, has_discount, margin_amount (NaN if unknown), channel,
+    product, source_currency. Money is in `currency`.
+    """
+
+    orders: pd.DataFrame
+    cleaning: CleaningReport
+    mapping: ColumnMapping
+    unmapped_columns: list[str]
+    currency: str | None
+    margin_measured: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+def _first_per_order(values: pd.Series, order_code: np.ndarray, keep_row: np.ndarray, n_orders: int) -> pd.Categorical:
+    """First non-empty cell of each order, as a Categorical of stripped text.
+
+    Text is factorised once and only the integer codes are grouped, so a million
+    rows of strings are never copied or compared row by row.
+    """
+    codes, uniques = pd.factorize(values)
+    cleaned_codes, categories = pd.factorize(clean_text(pd.Series(uniques, dtype="str" if len(uniques) else "object")))
+    row_codes = np.where(codes >= 0, cleaned_codes[np.maximum(codes, 0)] if len(uniques) else -1, -1)
+    row_codes = np.where(keep_row, row_codes, -1).astype("float64")
+    row_codes[row_codes < 0] = np.nan
+    first = pd.Series(row_codes).groupby(order_code).first().reindex(range(n_orders))
+    return pd.Categorical.from_codes(first.fillna(-1).to_numpy(dtype=np.int64), categories=pd.Index(categories))
+
+
+def _on_categories(cat: pd.Categorical, func, missing) -> np.ndarray:
+    """Apply `func` to the few distinct values of `cat`, then spread the result to every order."""
+    per_category = np.asarray(func(pd.Series(cat.categories, dtype=object)))
+    if len(per_category) == 0:
+        return np.full(len(cat), missing)
+    return np.where(cat.codes >= 0, per_category[np.maximum(cat.codes, 0)], missing)
+
+
+def _status_reason_of(statuses: pd.Series) -> np.ndarray:
+    """Exclusion reason of each distinct status value ('' when the order is kept)."""
+    by_value = {status: reason for reason, values in STATUS_REASONS.items() for status in values}
+    normalized = statuses.str.lower().str.replace(r"[\s-]+", "_", regex=True)
+    return np.array([by_value.get(value, "") for value in normalized], dtype=object)
+
+
+def _unknown_statuses(status: pd.Categorical) -> list[tuple[str, int]]:
+    known = set().union(*STATUS_REASONS.values(), KEPT_STATUSES)
+    counts = np.bincount(status.codes[status.codes >= 0], minlength=len(status.categories))
+    normalized = pd.Series(status.categories, dtype=object).str.lower().str.replace(r"[\s-]+", "_", regex=True)
+    unknown = [(str(v), int(c)) for v, c in zip(normalized, counts) if c and v not in known]
+    return sorted(unknown, key=lambda item: -item[1])
+
+
+def _upper_currency(cat: pd.Categorical) -> pd.Categorical:
+    codes, categories = pd.factorize(pd.Series(cat.categories, dtype=object).str.upper())
+    return pd.Categorical.from_codes(np.where(cat.codes >= 0, codes[np.maximum(cat.codes, 0)] if len(codes) else -1, -1), pd.Index(categories))
+
+
+def _cents(values: pd.Series) -> np.ndarray:
+    return np.round(values.fillna(0.0).to_numpy(dtype="float64") * 100).astype(np.int64)
+
+
+def _customer_keys(rows: pd.DataFrame, mapping: ColumnMapping, salt: str) -> pd.Series:
+    """One key per row: email, else customer id, else phone. Emails, phones and id values holding an '@' are hashed."""
+    key = pd.Series(np.nan, index=rows.index, dtype="str")
+    if "email" in rows:
+        email = clean_text(rows["email"]).str.lower()
+        key = key.fillna(hash_keys(email, salt))
+    if "customer_id" in rows:
+        ids = clean_text(rows["customer_id"])
+        if mapping.source_format == "woocommerce":
+            ids = ids.where(ids != "0")  # Customer User 0 is WooCommerce's guest
+        private = ids.str.contains("@", regex=False).fillna(False).astype(bool)
+        if private.any():
+            ids = ids.where(~private, hash_keys(ids.where(private).str.lower(), salt))
+        key = key.fillna(ids)
+    if "phone" in rows:
+        digits = clean_text(rows["phone"]).str.replace(r"\D", "", regex=True)
+        key = key.fillna(hash_keys(digits.where(digits.str.len() >= 6), salt))
+    return key
+
+
+def _row_frame(raw: RawTable, mapping: ColumnMapping) -> pd.DataFrame:
+    columns = {f: raw.frame[m.column] for f, m in mapping.fields.items()}
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(raw.frame)))
+
+
+def clean_orders(
+    raw: RawTable,
+    mapping: ColumnMapping,
+    *,
+    currency: str | None = None,
+    fx_rates: dict[str, float] | None = None,
+    id_salt: str = DEFAULT_ID_SALT,
+) -> LoadedOrders:
+    """Map, parse, fold and filter the export; see the module docstring for the rules."""
+    rows = _row_frame(raw, mapping)
+    n_rows = len(rows)
+    if n_rows == 0:
+        raise OrdersInputError("The export has a header but no rows")
+    warnings: list[str] = []
+    fx = {k.strip().upper(): float(v) for k, v in (fx_rates or {}).items()}
+    bad_rates = sorted(k for k, v in fx.items() if not v > 0)
+    if bad_rates:
+        raise OrdersInputError(f"fx_rates must be positive numbers; check {bad_rates}")
+
+    # -- parse money ---------------------------------------------------------------
+    unreadable = pd.Series(False, index=rows.index)
+    money: dict[str, pd.Series] = {}
+    for name in ("amount", "quantity", "unit_price", "refund", "discount", "cost", "margin"):
+        if name in rows:
+            money[name], bad = to_number(rows[name])
+            if name in ("amount", "quantity", "unit_price"):
+                unreadable |= bad
+    if "amount" in money:
+        amount = money["amount"]
+    else:
+        amount = money["quantity"] * money["unit_price"]
+    currency_col = clean_text(rows["currency"]).str.upper() if "currency" in rows else None
+    minor_units = bool(
+        mapping.source_format == "stripe"
+        and mapping.column("amount") == "amount"
+        and pd.api.types.is_integer_dtype(rows["amount"])
+    )
+    if minor_units:
+        # Stripe API fields (amount, amount_refunded) are integers in the currency's minor unit.
+        divisor = pd.Series(100.0, index=rows.index)
+        if currency_col is not None:
+            divisor = divisor.where(~currency_col.isin(ZERO_DECIMAL_CURRENCIES), 1.0)
+        amount = amount / divisor
+        if "refund" in money:
+            money["refund"] = money["refund"] / divisor
+    refund = money.get("refund", pd.Series(0.0, index=rows.index)).abs()
+
+    # -- order ids, duplicates, line-item folding ---------------------------------------
+    if "order_id" in rows:
+        order_key = clean_text(rows["order_id"])
+        order_key = order_key.fillna("row:" + pd.Series(rows.index.astype(str), index=rows.index))
+    else:
+        order_key = pd.Series(rows.index.astype(str), index=rows.index)
+    if "order_id" in rows:
+        row_hash = pd.util.hash_pandas_object(rows, index=False)
+        duplicate = row_hash.duplicated().to_numpy()
+    else:
+        # Without order ids identical rows are legitimate repeat purchases (CDNOW has many).
+        row_hash = None
+        duplicate = np.zeros(n_rows, dtype=bool)
+    order_code, order_labels = pd.factorize(order_key)
+
+    row_amount_cents = _cents(amount)
+    if mapping.amount_level == "order":
+        # The order total counts once: on the first row that carries one (Shopify leaves the rest empty,
+        # WooCommerce repeats it on every line).
+        has_amount = amount.notna().to_numpy()
+        first_with_amount = pd.Series(np.where(has_amount, np.arange(n_rows), n_rows)).groupby(order_code).transform("min")
+        head = (np.arange(n_rows) == first_with_amount.to_numpy()) & has_amount
+        head_copy = np.zeros(n_rows, dtype=bool)
+        if row_hash is not None:
+            head_hash = pd.Series(np.where(head, row_hash.to_numpy(), 0)).groupby(order_code).transform("max").to_numpy()
+            head_copy = duplicate & has_amount & (row_hash.to_numpy() == head_hash)
+        counted = head | head_copy
+    else:
+        counted = ~amount.isna().to_numpy()
+    rows_without_amount = int(n_rows - amount.notna().sum())
+    keep_row = ~duplicate
+
+    key = _customer_keys(rows, mapping, id_salt)
+    kept_rows = pd.DataFrame({"order": order_code[keep_row], "amount": amount.to_numpy()[keep_row], "refund": refund.to_numpy()[keep_row]})
+    if mapping.amount_level == "order":
+        kept_rows.loc[~head[keep_row], "amount"] = np.nan
+    for name in ("discount", "cost", "margin"):
+        if name in money:
+            kept_rows[name] = money[name].to_numpy()[keep_row]
+
+    # Codes are 0..n-1, so a sorted groupby lines its rows up with order_labels and the bincounts below.
+    grouped = kept_rows.groupby("order", sort=True)
+    summed = "sum" if mapping.amount_level == "line" else "first"
+    agg = {"amount": ("amount", summed), "refund": ("refund", summed)}
+    for name in ("discount", "cost", "margin"):
+        if name in kept_rows:
+            agg[name] = (name, summed)
+    orders = grouped.agg(**agg)
+    if mapping.amount_level == "line":
+        # sum() of an all-missing group is 0; an order with no readable amount must stay missing.
+        orders["amount"] = orders["amount"].where(grouped["amount"].count() > 0)
+    orders["n_rows"] = grouped.size()
+    n_orders = len(orders)
+    text = {
+        name: _first_per_order(rows[name], order_code, keep_row, n_orders)
+        for name in ("order_date", "channel", "product", "currency", "status", "cancelled_at", "tags", "test", "livemode", "captured", "discount_code")  # fmt: skip
+        if name in rows
+    }
+    orders["customer_id"] = _first_per_order(key, order_code, keep_row, n_orders)
+    orders["order_id"] = np.asarray(order_labels)
+    orders = orders.reset_index(drop=True)
+
+    # -- per-order reasons -----------------------------------------------------------------
+    orders["order_date"] = _on_categories(text["order_date"], to_datetime, np.datetime64("NaT"))
+    orders["order_date"] = orders["order_date"].astype("datetime64[ns]")
+    reasons: dict[str, pd.Series] = {"unparseable_date": orders["order_date"].isna()}
+    no = np.zeros(n_orders, dtype=bool)
+    test = no.copy()
+    if "tags" in text:
+        test |= _on_categories(text["tags"], lambda t: t.str.contains(r"(?i)\btest\b", regex=True).fillna(False), False).astype(bool)
+    if "test" in text:
+        test |= _on_categories(text["test"], lambda t: to_flag(t).fillna(False), False).astype(bool)
+    if "livemode" in text:
+        test |= _on_categories(text["livemode"], lambda t: ~to_flag(t).fillna(True), False).astype(bool)
+    reasons["test_order"] = pd.Series(test)
+    status = text.get("status")
+    status_reason = _on_categories(status, _status_reason_of, "") if status is not None else np.full(n_orders, "")
+    unknown_status = _unknown_statuses(status) if status is not None else []
+    cancelled = status_reason == "cancelled"
+    if "cancelled_at" in text:
+        cancelled |= text["cancelled_at"].codes >= 0
+    reasons["cancelled"] = pd.Series(cancelled)
+    for reason in ("voided", "failed_payment", "unpaid"):
+        reasons[reason] = pd.Series(status_reason == reason)
+    reasons["not_captured"] = pd.Series(
+        _on_categories(text["captured"], lambda t: ~to_flag(t).fillna(True), False).astype(bool) if "captured" in text else no
+    )
+    reasons["missing_amount"] = orders["amount"].isna()
+    reasons["zero_amount"] = orders["amount"].eq(0) & orders["refund"].fillna(0).eq(0)
+
+    if unknown_status:
+        listed = ", ".join(f"{name} ({count})" for name, count in unknown_status[:5])
+        warnings.append(f"Unrecognised order status values kept as paid: {listed}")
+
+    # -- currency --------------------------------------------------------------------------
+    no_currency = pd.Categorical.from_codes(np.full(n_orders, -1), categories=pd.Index([], dtype=object))
+    source_currency = _upper_currency(text["currency"]) if "currency" in text else no_currency
+    counts = pd.Series(np.bincount(source_currency.codes[source_currency.codes >= 0], minlength=len(source_currency.categories)), index=source_currency.categories)
+    counts = counts[counts > 0].sort_values(ascending=False, kind="stable")
+    analysis_currency = currency.strip().upper() if currency else (str(counts.index[0]) if len(counts) else None)
+    if currency and len(counts) and analysis_currency not in counts.index:
+        raise OrdersInputError(f"No orders in {analysis_currency}; the export has {sorted(counts.index)}")
+    # Per-order currency label as a plain array; orders without one count as the analysis currency.
+    currency_key = np.append(np.asarray(source_currency.categories, dtype=object), analysis_currency or "")[source_currency.codes]
+    orders["source_currency"] = source_currency
+    rate = pd.Series(1.0, index=orders.index)
+    missing_currency = int((source_currency.codes < 0).sum())
+    if analysis_currency is not None:
+        rates = np.array([1.0 if c == analysis_currency else fx.get(c, np.nan) for c in source_currency.categories] + [1.0])
+        rate = pd.Series(rates[source_currency.codes])
+        reasons["other_currency"] = rate.isna()
+        if missing_currency and len(counts):
+            warnings.append(f"{missing_currency} orders have no currency; treated as {analysis_currency}")
+    else:
+        reasons["other_currency"] = pd.Series(no)
+
+    reason_index = np.full(n_orders, len(EXCLUSION_ORDER))
+    for position in range(len(EXCLUSION_ORDER) - 1, -1, -1):  # the earliest matching reason wins
+        reason_index = np.where(np.asarray(reasons[EXCLUSION_ORDER[position]], dtype=bool), position, reason_index)
+    reason_of = np.array((*EXCLUSION_ORDER, ""), dtype=object)[reason_index]
+    excluded = reason_index < len(EXCLUSION_ORDER)
+
+    # -- reconciliation in integer cents, per source currency -----------------------------
+    order_cents = np.bincount(order_code, weights=row_amount_cents * (counted & keep_row), minlength=n_orders)
+    copy_cents = np.bincount(order_code, weights=row_amount_cents * (counted & duplicate), minlength=n_orders)
+    dup_rows = np.bincount(order_code, weights=duplicate.astype(np.int64), minlength=n_orders)
+    cents_in = (row_amount_cents * counted).astype(np.int64)
+    order_currency_of_row = currency_key[order_code]
+    orders["cents"] = order_cents.astype(np.int64)
+    in_by_currency = pd.Series(cents_in).groupby(order_currency_of_row).sum()
+    kept_by_currency = orders.loc[~excluded, "cents"].groupby(currency_key[~excluded]).sum()
+    excl_frame = pd.DataFrame(
+        {"reason": reason_of[excluded], "cents": orders.loc[excluded, "cents"], "rows": orders.loc[excluded, "n_rows"], "currency": currency_key[excluded]}
+    )
+    dup_frame = pd.DataFrame({"cents": copy_cents.astype(np.int64), "rows": dup_rows.astype(np.int64), "currency": currency_key})
+    dup_frame = dup_frame[dup_frame["rows"] > 0].assign(reason="duplicate_row")
+    lines = pd.concat([dup_frame, excl_frame.assign(orders=1)], ignore_index=True)
+    lines["orders"] = lines["orders"].fillna(0).astype(np.int64) if "orders" in lines else 0
+    lines.loc[lines["reason"] == "duplicate_row", "orders"] = (lines.loc[lines["reason"] == "duplicate_row", "cents"] != 0).astype(np.int64)
+    excluded_table = lines.groupby(["reason", "currency"], sort=False).agg(rows=("rows", "sum"), orders=("orders", "sum"), cents=("cents", "sum")).reset_index()
+    excl_by_currency = excluded_table.groupby("currency")["cents"].sum()
+
+    reconciliation = []
+    for cur in sorted(set(in_by_currency.index) | set(kept_by_currency.index) | set(excl_by_currency.index)):
+        c_in, c_kept, c_excl = (int(s.get(cur, 0)) for s in (in_by_currency, kept_by_currency, excl_by_currency))
+        reconciliation.append(
+            CurrencyReconciliation(
+                currency=cur or None, revenue_in=c_in / 100, kept=c_kept / 100, excluded=c_excl / 100,
+                difference=(c_in - c_kept - c_excl) / 100, reconciles=c_in == c_kept + c_excl,
+            )
+        )
+    rank = {r: i for i, r in enumerate(("duplicate_row", *EXCLUSION_ORDER))}
+    exclusion_lines = sorted(
+        (
+            ExclusionLine(reason=r.reason, rows=int(r.rows), orders=int(r.orders), amount=int(r.cents) / 100, currency=r.currency or None)
+            for r in excluded_table.itertuples()
+        ),
+        key=lambda line: (rank[line.reason], line.currency or ""),
+    )
+
+    # -- kept orders in the analysis currency --------------------------------------------------
+    kept = orders.loc[~excluded].copy()
+    kept_rate = rate[~excluded].fillna(1.0)
+    for name in ("amount", "refund", "discount", "cost", "margin"):
+        if name in kept:
+            kept[name] = kept[name] * kept_rate
+    uci_credit = (
+        kept["order_id"].str.upper().str.startswith("C") if mapping.source_format == "uci_online_retail" else False
+    )
+    kept["is_return"] = (kept["amount"] < 0) | uci_credit
+    kept["amount"] = kept["amount"].where(~kept["is_return"], -kept["amount"].abs())
+    kept["refund"] = kept["refund"].fillna(0.0).where(~kept["is_return"], 0.0)
+    kept["net"] = kept["amount"] - kept["refund"]
+    over_refunded = int((kept["refund"] > kept["amount"] + 0.005).sum())
+    if over_refunded:
+        warnings.append(f"{over_refunded} orders were refunded more than their amount; netted as given")
+    has_discount = pd.Series(False, index=kept.index)
+    if "discount" in kept:
+        has_discount |= kept["discount"].abs().fillna(0) > 0
+    if "discount_code" in kept:
+        has_discount |= text["discount_code"].codes[kept.index] >= 0
+    kept["has_discount"] = has_discount & ~kept["is_return"]
+    margin_measured = "cost" in kept or "margin" in kept
+    if "cost" in kept:
+        kept["margin_amount"] = kept["amount"] - kept["cost"].fillna(0)
+    elif "margin" in kept:
+        margin = kept["margin"]
+        is_rate = margin.abs().le(1).mean() > 0.95 or "pct" in (mapping.column("margin") or "").lower()
+        scale = 100.0 if is_rate and margin.abs().max() > 1 else 1.0
+        kept["margin_amount"] = kept["amount"] * margin / scale if is_rate else margin
+    else:
+        kept["margin_amount"] = np.nan
+    if margin_measured:
+        # A refund gives back its share of the order's margin.
+        kept_share = (kept["net"] / kept["amount"]).where(kept["amount"] > 0, 1.0).clip(lower=0)
+        kept["margin_amount"] = kept["margin_amount"] * kept_share
+    for name in ("channel", "product"):
+        kept[name] = pd.Series(text[name][kept.index.to_numpy()], index=kept.index) if name in text else pd.Series(np.nan, index=kept.index, dtype="str")
+    columns = ["order_id", "customer_id", "order_date", "amount", "refund", "net", "is_return", "has_discount", "margin_amount", "channel", "product", "source_currency"]  # fmt: skip
+    kept = kept[columns].reset_index(drop=True)
+    for name in ("customer_id", "channel", "product", "source_currency"):
+        kept[name] = kept[name].astype("str").where(kept[name].notna())
+
+    returns = kept["is_return"]
+    guest = kept["customer_id"].isna() & ~returns
+    buyers = pd.Index(kept.loc[~returns & kept["customer_id"].notna(), "customer_id"].unique())
+    only_returns = pd.Index(kept.loc[returns & kept["customer_id"].notna(), "customer_id"].unique()).difference(buyers)
+    report = CleaningReport(
+        rows_in=n_rows,
+        orders_in=n_orders,
+        line_items_folded=int(keep_row.sum() - n_orders),
+        rows_without_amount=rows_without_amount,
+        unparseable_amount_rows=int(unreadable.sum()),
+        excluded=exclusion_lines,
+        orders_kept=int((~returns).sum()),
+        guest_orders=int(guest.sum()),
+        guest_revenue=round(float(kept.loc[guest, "net"].sum()), 2),
+        refunds_netted=round(float(kept["refund"].sum()), 2),
+        returns_netted=round(float(-kept.loc[returns, "amount"].sum()), 2) + 0.0,
+        return_records=int(returns.sum()),
+        customers_with_only_returns=len(only_returns),
+        currencies={str(k): int(v) for k, v in counts.items()},
+        fx_rates_applied={k: v for k, v in fx.items() if k in counts.index and k != analysis_currency},
+        amounts_in_minor_units=minor_units,
+        encoding=raw.encoding,
+        delimiter=raw.delimiter,
+        reconciliation=reconciliation,
+        reconciles=all(line.reconciles for line in reconciliation),
+    )
+    if report.unparseable_amount_rows:
+        warnings.append(f"{report.unparseable_amount_rows} rows had an unreadable amount, quantity or price")
+    other = [line for line in exclusion_lines if line.reason == "other_currency"]
+    if other:
+        listed = ", ".join(f"{line.orders} orders in {line.currency}" for line in other)
+        warnings.append(f"Analysed in {analysis_currency}; set aside {listed} (pass fx_rates to include them)")
+    if minor_units:
+        warnings.append("Stripe API amounts were in minor units (cents) and were divided by 100")
+    return LoadedOrders(
+        orders=kept,
+        cleaning=report,
+        mapping=mapping,
+        unmapped_columns=[],
+        currency=analysis_currency,
+        margin_measured=margin_measured,
+        warnings=warnings,
+    )

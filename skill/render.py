@@ -1,0 +1,204 @@
+"""Markdown for a plan, from the Jinja2 templates in the `prompts` package.
+
+Every string that can carry operator text (segment names, constraints, warnings, and the plan
+lines that quote them) passes through the one `md` filter, so a `|`, a newline, backticks, a
+leading `#` or raw HTML in a segment name cannot break a table or inject markup.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from heuristics import load_catalogue
+from heuristics.formatting import fmt_count, fmt_money, fmt_pct
+from skill.schema import NormalizedInput, Plan, Segment
+
+MISSING = "—"
+HORIZON_TITLES = (("short", "Short (0-30 days)"), ("medium", "Medium (30-90 days)"), ("long", "Long (90+ days)"))
+
+# Markdown's inline specials plus `#` (headings) and `~` (strikethrough); `<`, `>` and `&` become entities.
+_MD_SPECIALS = re.compile(r"([\\`*_\[\]|#~])")
+
+
+def md(value: Any) -> str:
+    """Make any text safe inside Markdown prose or a table cell: one line, no markup, no HTML."""
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIALS.sub(r"\\\1", text)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("prompts", "."),
+        autoescape=False,  # Markdown, not HTML: escaping is the `md` filter's job
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=StrictUndefined,
+    )
+    env.filters["md"] = md
+    return env
+
+
+def _lane(lane: str) -> str:
+    return lane.replace("_", " ")
+
+
+def _diagnosis_rows(plan: Plan, inp: NormalizedInput) -> list[dict[str, str]]:
+    findings = {d.segment: d.findings for d in plan.diagnosis}
+    rows = []
+    for seg in inp.segments:
+        m = seg.metrics
+        currency = seg.currency or inp.business.currency
+        margin = m.gross_margin_pct
+        rows.append(
+            {
+                "segment": seg.name,
+                "lane": _lane(seg.lane),
+                "customers": fmt_count(m.customer_count) if m.customer_count is not None else _share(m.customer_share_pct, "of customers"),
+                "revenue_share": fmt_pct(m.revenue_share_pct) if m.revenue_share_pct is not None else MISSING,
+                "aov": fmt_money(m.aov, currency) if m.aov is not None else MISSING,
+                "repeat_rate": fmt_pct(m.repeat_rate_pct) if m.repeat_rate_pct is not None else MISSING,
+                "margin": fmt_pct(margin) if margin is not None else MISSING,
+                "key_finding": (findings.get(seg.name) or [MISSING])[0],
+                "other_findings": (findings.get(seg.name) or [])[1:],
+            }
+        )
+    return rows
+
+
+def _value_rows(inp: NormalizedInput) -> list[dict[str, str]]:
+    """Historical and predicted CLV per segment (orders path), with the interval and value at risk."""
+    rows = []
+    for seg in inp.segments:
+        clv = seg.clv
+        if clv is None:
+            continue
+        currency = seg.currency or inp.business.currency
+
+        def money(value: float | None) -> str:
+            return fmt_money(value, currency) if value is not None else MISSING
+
+        interval = (f"{money(clv.predicted_clv_low)} – {money(clv.predicted_clv_high)}"
+                    if clv.predicted_clv_low is not None and clv.predicted_clv_high is not None else MISSING)
+        rows.append({
+            "segment": seg.name,
+            "historical": money(clv.historical_clv),
+            "predicted": money(clv.predicted_clv),
+            "interval": interval,
+            "at_risk": money(clv.value_at_risk),
+            "p_alive": fmt_pct(100 * clv.mean_p_alive) if clv.mean_p_alive is not None else MISSING,
+            "high_risk": fmt_pct(clv.high_churn_risk_share_pct) if clv.high_churn_risk_share_pct is not None else MISSING,
+        })
+    return rows
+
+
+def _value_basis(inp: NormalizedInput) -> str:
+    """One sentence naming the model and horizon behind the predicted columns."""
+    predicted = next((s.clv for s in inp.segments if s.clv and s.clv.predicted_clv is not None), None)
+    if predicted is None:
+        return "Historical CLV is net revenue per customer to date; no predictive model was fitted."
+    model = {"bgnbd": "BG/NBD", "pareto_nbd": "Pareto/NBD"}.get(predicted.model or "", predicted.model or "model")
+    return (f"Historical CLV is net revenue per customer to date. Predicted CLV is per customer over the next "
+            f"{predicted.horizon_days} days ({model} purchases x Gamma-Gamma spend, discounted monthly), with a "
+            "90% parametric-bootstrap interval; value at risk is predicted value x (1 - P(alive)) summed over the segment.")
+
+
+def _share(value: float | None, suffix: str) -> str:
+    return f"{fmt_pct(value)} {suffix}" if value is not None else MISSING
+
+
+def _incentive(play_incentive: Any) -> str:
+    kind = play_incentive.kind
+    if kind == "none":
+        return "none"
+    if kind == "percent_discount" and play_incentive.depth_pct is not None:
+        return f"{fmt_pct(play_incentive.depth_pct)} off"
+    return kind.replace("_", " ")
+
+
+def _reasons(lever_id: str, lines: list[str]) -> list[str]:
+    """Rule lines without the lever-id prefix, which the heading already names."""
+    prefix = f"{lever_id} "
+    return [line.removeprefix(prefix) for line in lines]
+
+
+def _roadmap(plan: Plan) -> list[dict[str, Any]]:
+    """Moves per horizon, one line per play with every segment it applies to."""
+    titles = {lever_id: lever.title for lever_id, lever in load_catalogue().levers.items()}
+    sections = []
+    for horizon, heading in HORIZON_TITLES:
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for move in getattr(plan.horizons, horizon):
+            grouped.setdefault((move.title, titles[move.lever]), []).append(move.segment)
+        sections.append({"heading": heading, "moves": [{"title": t, "lever": lever, "segments": segs} for (t, lever), segs in grouped.items()]})
+    return sections
+
+
+def _summary(plan: Plan, inp: NormalizedInput, titles: dict[str, str]) -> dict[str, Any]:
+    top = [s for s in plan.levers if s.score > 0][:3]
+    return {
+        "segments": len(inp.segments),
+        "top": [{"title": titles[s.id], "score": s.score, "segments": s.segments} for s in top],
+        "confidence": plan.confidence,
+        "constraints": bool(inp.constraints.max_discount_pct is not None or inp.constraints.banned_channels
+                            or inp.constraints.no_free_product),
+    }
+
+
+def render_markdown(plan: Plan, inp: NormalizedInput) -> str:
+    """The plan as Markdown: same plan and input, same bytes (no dates, stable order)."""
+    titles = {lever_id: lever.title for lever_id, lever in load_catalogue().levers.items()}
+    segments: dict[str, Segment] = {s.name: s for s in inp.segments}
+    context = {
+        "summary": _summary(plan, inp, titles),
+        "diagnosis": _diagnosis_rows(plan, inp),
+        "value_rows": _value_rows(inp),
+        "value_basis": _value_basis(inp),
+        "levers": [
+            {"rank": s.rank, "title": titles[s.id], "id": s.id, "score": s.score, "segments": s.segments,
+             "reasons": _reasons(s.id, s.rationale)}
+            for s in plan.levers
+        ],
+        "packages": [
+            {
+                "segment": pkg.segment,
+                "lane": _lane(pkg.lane),
+                "size": _size_label(segments.get(pkg.segment)),
+                "plays": [
+                    {"title": p.title, "lever": titles[p.lever], "owner": p.owner, "channel": p.channel.replace("_", " "),
+                     "incentive": _incentive(p.incentive), "success_metric": p.success_metric, "horizon": p.horizon}
+                    for p in pkg.plays
+                ],
+                "notes": pkg.notes,
+            }
+            for pkg in plan.packages
+        ],
+        "constraint_notes": plan.constraint_notes,
+        "roadmap": _roadmap(plan),
+        "revenue_impact": plan.revenue_impact,
+        "margin_impact": plan.margin_impact,
+        "measurement": plan.measurement,
+        "assumptions": plan.assumptions,
+        "limits": plan.limits,
+        "confidence": plan.confidence,
+        "confidence_reason": plan.confidence_reason or f"Confidence is {plan.confidence}.",
+        "warnings": inp.warnings,
+    }
+    return _environment().get_template("plan.md.j2").render(**context)
+
+
+def _size_label(seg: Segment | None) -> str:
+    if seg is None:
+        return ""
+    m = seg.metrics
+    if m.customer_count is not None:
+        return f"{fmt_count(m.customer_count)} customers"
+    if m.customer_share_pct is not None:
+        return f"{fmt_pct(m.customer_share_pct)} of customers"
+    return ""

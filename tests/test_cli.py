@@ -1,0 +1,113 @@
+"""`ltv-optimizer` as a user runs it: a subprocess with this venv's Python, plus in-process edge cases."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from skill import api, cli
+from skill.schema import PlanResult
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "fixtures" / "notes" / "apparel_bullets.md"
+
+
+def run_cli(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "skill.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def notes() -> str:
+    return FIXTURE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def expected(notes) -> PlanResult:
+    return api.plan_from_notes(notes)
+
+
+def test_plan_prints_the_markdown(expected):
+    proc = run_cli("plan", str(FIXTURE))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == expected.markdown + "\n"
+
+
+def test_plan_json_is_the_plan_result(expected):
+    proc = run_cli("plan", str(FIXTURE), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert PlanResult.model_validate(json.loads(proc.stdout)) == expected
+
+
+def test_dash_reads_notes_from_stdin(notes, expected, tmp_path):
+    proc = run_cli("plan", "-", stdin=notes, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == expected.markdown + "\n"
+
+
+def test_missing_file_exits_2_with_a_clear_message(tmp_path):
+    proc = run_cli("plan", "no-such-notes.md", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.strip() == "ltv-optimizer plan: error: no-such-notes.md: no such file"
+
+
+def test_empty_stdin_exits_2_saying_the_notes_are_empty():
+    proc = run_cli("plan", "-", stdin="")
+    assert proc.returncode == 2
+    assert "notes are empty" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_normalize_then_plan_normalized_round_trips(notes, expected, tmp_path, capsys):
+    assert cli.main(["normalize", str(FIXTURE)]) == 0
+    normalized = tmp_path / "normalized.json"
+    normalized.write_text(capsys.readouterr().out, encoding="utf-8")
+    assert cli.main(["plan", "--normalized", "--json", str(normalized)]) == 0
+    assert PlanResult.model_validate_json(capsys.readouterr().out) == expected
+
+
+def test_an_edited_normalized_file_with_a_bad_field_exits_2_naming_it(notes, tmp_path, capsys):
+    data = api.normalize(notes).model_dump(mode="json")
+    data["confidence"] = "certain"
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(data), encoding="utf-8")
+    assert cli.main(["plan", "--normalized", str(edited)]) == 2
+    err = capsys.readouterr().err
+    assert "input has 1 problem;" in err and "- confidence: Input should be 'high', 'medium' or 'low'" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"{not json", "not valid JSON (Expecting property name enclosed in double quotes at line 1)"),
+        (b"\xff\xfe\x00 binary", "not UTF-8 text (byte 0)"),
+    ],
+)
+def test_unreadable_normalized_files_exit_2(tmp_path, capsys, content, expected):
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    assert cli.main(["plan", "--normalized", str(bad)]) == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_a_directory_is_not_a_notes_file(tmp_path, capsys):
+    assert cli.main(["plan", str(tmp_path)]) == 2
+    assert "is a directory" in capsys.readouterr().err
+
+
+def test_a_missing_subcommand_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main([])
+    assert exit_.value.code == 2
+    assert "COMMAND" in capsys.readouterr().err

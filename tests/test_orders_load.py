@@ -1,0 +1,129 @@
+"""Reading, mapping and cleaning order exports, checked against generated ground truth."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from skill.orders import OrdersInputError, analyze_orders_full, load_orders, write_customer_table
+from skill.orders.synth import KINDS, generate_export
+
+EXPECTED_FORMAT = {"shopify": "shopify", "woocommerce": "woocommerce", "stripe_api": "stripe", "stripe_dashboard": "stripe"}
+
+
+def _by_reason(cleaning) -> tuple[dict[str, int], dict[str, int]]:
+    orders: dict[str, int] = {}
+    cents: dict[str, int] = {}
+    for line in cleaning.excluded:
+        orders[line.reason] = orders.get(line.reason, 0) + line.orders
+        cents[line.reason] = cents.get(line.reason, 0) + round(line.amount * 100)
+    return orders, cents
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_cleaning_matches_ground_truth(kind):
+    frame, truth = generate_export(kind, 2500, seed=7)
+    loaded = load_orders(csv_text=frame.to_csv(index=False), currency="USD")
+    c = loaded.cleaning
+    assert loaded.mapping.source_format == EXPECTED_FORMAT[kind]
+    assert (c.rows_in, c.orders_in, c.line_items_folded) == (truth.rows, truth.orders, truth.line_items_folded)
+    assert _by_reason(c) == (truth.excluded_orders, truth.excluded_cents)
+    assert c.orders_kept == truth.kept_orders
+    assert c.guest_orders == truth.guest_orders
+    assert {r.currency: round(r.revenue_in * 100) for r in c.reconciliation} == truth.revenue_in_cents
+    assert {r.currency: round(r.kept * 100) for r in c.reconciliation if r.kept} == truth.kept_cents
+    assert c.reconciles
+    assert round(loaded.orders["net"].sum() * 100) == truth.net_cents
+    assert round(c.refunds_netted * 100) == truth.refund_cents
+    assert loaded.orders["customer_id"].nunique() == truth.customers
+    assert int(loaded.orders["has_discount"].sum()) == truth.discounted_orders
+    assert c.amounts_in_minor_units == (kind == "stripe_api")
+
+
+def test_fx_rates_bring_other_currency_in():
+    frame, truth = generate_export("shopify", 1500, seed=3)
+    loaded = load_orders(csv_text=frame.to_csv(index=False), fx_rates={"EUR": 2.0})
+    assert "other_currency" not in _by_reason(loaded.cleaning)[0]
+    eur = loaded.orders["source_currency"] == "EUR"
+    assert eur.any()
+    eur_kept = [r for r in loaded.cleaning.reconciliation if r.currency == "EUR"][0].kept
+    assert loaded.orders.loc[eur, "amount"].sum() == pytest.approx(2 * eur_kept)
+    assert loaded.cleaning.fx_rates_applied == {"EUR": 2.0}
+
+
+def test_no_raw_email_in_any_output(tmp_path):
+    frame, truth = generate_export("shopify", 800, seed=11)
+    path = tmp_path / "orders.csv"
+    frame.to_csv(path, index=False)
+    result = analyze_orders_full(path)
+    outputs = [json.dumps(result.analysis.model_dump(mode="json"))]
+    table = write_customer_table(result.customers, tmp_path / "customers.csv")
+    outputs += [table.read_text(), result.orders.to_csv(), result.lifetimes.to_csv()]
+    blob = "\n".join(outputs).lower()
+    assert truth.emails and not any(email in blob for email in truth.emails)
+    assert "@example.com" not in blob
+    assert result.customers["customer_id"].str.fullmatch(r"c_[0-9a-f]{16}").all()
+
+
+def test_missing_columns_error_names_found_and_missing():
+    with pytest.raises(OrdersInputError) as info:
+        load_orders(csv_text="who,when\nx,2024-01-01\n")
+    message = str(info.value)
+    assert "amount" in message and "customer" in message and "['who', 'when']" in message
+
+
+def test_explicit_mapping_overrides_guess():
+    text = "buyer,placed,gross,total\nA,2024-01-01,10,999\nA,2024-02-01,20,999\nB,2024-01-05,5,999\n"
+    loaded = load_orders(csv_text=text, mapping={"customer_id": "buyer", "order_date": "placed", "amount": "gross"})
+    assert loaded.mapping.fields["amount"].reason == "given in the mapping argument"
+    assert loaded.orders["amount"].sum() == 35
+    with pytest.raises(OrdersInputError, match="not in the export"):
+        load_orders(csv_text=text, mapping={"amount": "nope"})
+
+
+def test_semicolon_latin1_decimal_comma_file(tmp_path):
+    text = "Kunde;Datum;Betrag\nJosé;05/01/2024;1.234,50\nJosé;20/02/2024;10,00\nAnna;13/01/2024;£ 7,25\n"
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode("latin-1"))
+    loaded = load_orders(path, mapping={"customer_id": "Kunde", "order_date": "Datum", "amount": "Betrag"})
+    assert loaded.cleaning.encoding == "latin-1" and loaded.cleaning.delimiter == ";"
+    assert sorted(loaded.orders["amount"]) == [7.25, 10.0, 1234.5]
+    assert loaded.orders["order_date"].dt.month.tolist() == [1, 2, 1]  # day-first dates detected
+
+
+def test_uci_credit_notes_are_netted_returns():
+    text = (
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        "536365,85123A,HEART,6,12/1/2010 8:26,2.55,17850,UK\n"
+        "536365,71053,LANTERN,2,12/1/2010 8:26,3.39,17850,UK\n"
+        "C536379,85123A,HEART,-2,12/9/2010 9:41,2.55,17850,UK\n"
+        "536370,22728,ALARM,24,12/1/2010 8:45,3.75,,France\n"
+    )
+    result = analyze_orders_full(csv_text=text)
+    c = result.analysis.cleaning
+    assert result.analysis.summary.source_format == "uci_online_retail"
+    assert (c.return_records, c.orders_kept, c.guest_orders) == (1, 2, 1)
+    assert c.returns_netted == pytest.approx(5.10)
+    customer = result.customers.iloc[0]
+    assert customer["orders"] == 1 and customer["net_revenue"] == pytest.approx(15.30 + 6.78 - 5.10)
+    assert customer["return_rate_pct"] == pytest.approx(100 * 5.10 / 22.08)
+    assert result.analysis.summary.net_revenue == pytest.approx(15.30 + 6.78 - 5.10 + 90.0)
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".xlsx"])
+def test_parquet_and_xlsx(tmp_path, suffix):
+    frame, truth = generate_export("stripe_dashboard", 300, seed=5)
+    path = tmp_path / f"export{suffix}"
+    frame.to_parquet(path) if suffix == ".parquet" else frame.to_excel(path, index=False)
+    loaded = load_orders(path, currency="USD")
+    assert loaded.cleaning.orders_kept == truth.kept_orders and loaded.cleaning.reconciles
+
+
+def test_whitespace_log_without_header():
+    text = "00001 19970101 1 11.77\n00002 19970112 2 24.00\n00001 19970220 1 5.00\n"
+    loaded = load_orders(csv_text=text)
+    assert loaded.mapping.source_format == "transaction_log"
+    assert sorted(loaded.orders["customer_id"].unique()) == ["00001", "00002"]
+    assert loaded.orders["order_date"].min() == pd.Timestamp("1997-01-01")
