@@ -14,8 +14,8 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date
 from contextlib import contextmanager
+from datetime import date
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -28,9 +28,10 @@ from pydantic import SkipValidation
 
 from skill import api
 from skill.api import CustomerTablePage
+from skill.clv.results import CLVPrediction, HoldoutReport, ModelName
 from skill.orders.models import OrdersAnalysis
 from skill.paths import ALLOWED_DIRS_ENV, allowed_roots_from_env
-from skill.schema import LeverId, NormalizedInput, PlanResult
+from skill.schema import Constraints, LeverId, NormalizedInput, PlanResult
 
 T = TypeVar("T")
 
@@ -93,6 +94,7 @@ async def build_ltv_plan(
     input: SkipValidation[NormalizedInput | None] = None,
     orders_path: str | None = None,
     orders_csv_text: str | None = None,
+    constraints: Constraints | None = None,
     ctx: Context | None = None,
 ) -> Annotated[CallToolResult, PlanResult]:
     """Build a ranked, constraint-aware customer-lifetime-value plan.
@@ -105,6 +107,8 @@ async def build_ltv_plan(
       CSV/Parquet/XLSX) under an allowed directory; segments are measured (RFM) and carry
       predicted CLV and value at risk;
     - orders_csv_text: the same export pasted inline as CSV text.
+    With an export, pass the operator's `constraints` (discount cap, banned channels, no free
+    product): an export cannot carry them.
     The text content is the plan in Markdown, ready to show; the structured content has
     `markdown`, `plan` (diagnosis, ranked levers, packages, horizons, impact, measurement,
     assumptions, limits) and the `input` it was built from (edit it and pass it back as
@@ -118,6 +122,11 @@ async def build_ltv_plan(
             "NormalizedInput), `orders_path` or `orders_csv_text` (an order export); "
             f"got {' and '.join(given) if given else 'none'}."
         )
+    if constraints is not None and orders_path is None and orders_csv_text is None:
+        raise ToolError(
+            "`constraints` goes with an order export. With notes, state the rules in the notes or "
+            "edit `input.constraints` and call again with `input`."
+        )
     with _tool_errors():
         if notes is not None:
             result = api.plan_from_notes(notes)
@@ -125,7 +134,8 @@ async def build_ltv_plan(
             result = api.plan_from_input(api.validate_input(input))
         else:
             result = await _in_worker(
-                ctx, api.plan_from_export, orders_path, orders_csv_text, allowed_roots=allowed_roots_from_env()
+                ctx, api.plan_from_export, orders_path, orders_csv_text, constraints=constraints,
+                allowed_roots=allowed_roots_from_env(),
             )
     return CallToolResult(
         content=[TextContent(type="text", text=result.markdown)],
@@ -194,6 +204,65 @@ async def customer_table(
             ctx, api.analyze_export, path, csv_text, mapping=mapping, as_of=as_of, allowed_roots=allowed_roots_from_env()
         )
         return api.customer_page(result, offset=offset, limit=limit, sort_by=sort_by)
+
+
+@mcp.tool(title="Predict customer lifetime value", annotations=READ_ONLY)
+async def predict_clv(
+    path: str | None = None,
+    csv_text: str | None = None,
+    mapping: dict[str, str] | None = None,
+    as_of: date | None = None,
+    currency: str | None = None,
+    model: ModelName = "bgnbd",
+    horizon_days: int = 365,
+    discount_rate_monthly: float = 0.01,
+    margin_pct: float | None = None,
+    at_risk_offset: int = 0,
+    at_risk_limit: int = 20,
+    ctx: Context | None = None,
+) -> CLVPrediction:
+    """Predicted CLV, P(alive) and churn risk from an order export (same inputs as analyze_orders).
+
+    Fits BG/NBD (default) or Pareto/NBD for repeat purchases and Gamma-Gamma for spend on the
+    per-customer summary; returns the fits (params, standard errors, log-likelihood,
+    converged), predicted CLV over `horizon_days` discounted at `discount_rate_monthly`
+    (value is gross margin when `margin_pct` is given or measured, else revenue), per-segment
+    totals with 90% bootstrap intervals, churn-risk bands and a page of the customers with the
+    most value at risk (hashed ids; page with at_risk_offset / at_risk_limit). Run
+    validate_clv to check the model against a holdout before relying on it.
+    """
+    with _tool_errors():
+        return await _in_worker(
+            ctx, api.predict_from_export, path, csv_text, mapping=mapping, as_of=as_of, currency=currency,
+            model=model, horizon_days=horizon_days, discount_rate_monthly=discount_rate_monthly,
+            margin_pct=margin_pct, at_risk_offset=at_risk_offset, at_risk_limit=at_risk_limit,
+            allowed_roots=allowed_roots_from_env(),
+        )
+
+
+@mcp.tool(title="Validate CLV predictions on a holdout", annotations=READ_ONLY)
+async def validate_clv(
+    calibration_end: date,
+    path: str | None = None,
+    csv_text: str | None = None,
+    holdout_end: date | None = None,
+    mapping: dict[str, str] | None = None,
+    currency: str | None = None,
+    model: ModelName = "bgnbd",
+    ctx: Context | None = None,
+) -> HoldoutReport:
+    """Holdout check of the CLV model on the operator's own export.
+
+    Fits on orders up to `calibration_end`, predicts purchases and revenue up to `holdout_end`
+    (default: the last order date) and reports per-customer MAE/RMSE, predicted vs actual
+    totals, Spearman rank correlation and normalised Gini, beside the same figures for a naive
+    run-rate baseline, so the operator sees whether the model earns its keep.
+    """
+    with _tool_errors():
+        return await _in_worker(
+            ctx, api.validate_from_export, path, csv_text, calibration_end=calibration_end, holdout_end=holdout_end,
+            model=model, mapping=mapping, currency=currency, allowed_roots=allowed_roots_from_env(),
+        )
 
 
 async def _in_worker(ctx: Context | None, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -12,19 +12,20 @@ import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
 from heuristics import lever_detail
+from skill.clv.results import ModelName
 from skill.normalize import normalize_notes
 from skill.plan import build_plan
 from skill.render import render_markdown
-from skill.schema import LEVER_IDS, NormalizedInput, PlanResult
+from skill.schema import LEVER_IDS, Constraints, NormalizedInput, PlanResult
 
 if TYPE_CHECKING:  # the order path's types; imported lazily at run time
     from skill.clv.predict import CLVScores
-    from skill.clv.validation import HoldoutReport
+    from skill.clv.results import CLVPrediction, HoldoutReport
     from skill.orders import OrdersResult
 
 # Segment notes run to a few thousand characters; 50,000 (about 12k tokens) leaves
@@ -121,7 +122,6 @@ def lever_catalogue() -> dict[str, dict[str, Any]]:
 # ---------------------------------------------------------------- order exports
 # pandas and the models load on first use so the notes path and server start stay light.
 
-ModelName = Literal["bgnbd", "pareto_nbd"]
 ProgressCallback = Callable[[float, str], None]
 
 # A chat client reads pages, not tables: the largest page of customers or at-risk rows one call returns.
@@ -146,7 +146,11 @@ def analyze_export(
     operator on their own files, passes None).
     """
     from skill.orders import OrdersInputError, analyze_loaded, load_orders
-    from skill.paths import MAX_CSV_TEXT_CHARS, PathNotAllowedError, resolve_allowed_path
+    from skill.paths import (
+        MAX_CSV_TEXT_CHARS,
+        PathNotAllowedError,
+        resolve_allowed_path,
+    )
 
     if (path is None) == (csv_text is None):
         raise InputError("Give exactly one of `path` (an export file) or `csv_text` (the CSV pasted inline).")
@@ -232,6 +236,44 @@ def validate_export(
         raise InputError(f"Holdout validation failed: {exc}") from exc
 
 
+def predict_from_export(
+    path: str | None = None,
+    csv_text: str | None = None,
+    *,
+    model: ModelName = "bgnbd",
+    horizon_days: int = 365,
+    discount_rate_monthly: float = 0.01,
+    margin_pct: float | None = None,
+    at_risk_offset: int = 0,
+    at_risk_limit: int = 20,
+    allowed_roots: list[Path] | None = None,
+    progress: ProgressCallback | None = None,
+    **analysis_options: Any,
+) -> CLVPrediction:
+    """Export -> fitted purchase and spend models -> predicted CLV per segment and a page of at-risk customers."""
+    result = analyze_export(path, csv_text, allowed_roots=allowed_roots, progress=progress, **analysis_options)
+    return score_export(
+        result, model=model, horizon_days=horizon_days, discount_rate_monthly=discount_rate_monthly,
+        margin_pct=margin_pct, at_risk_offset=at_risk_offset, at_risk_limit=at_risk_limit,
+    ).prediction
+
+
+def validate_from_export(
+    path: str | None = None,
+    csv_text: str | None = None,
+    *,
+    calibration_end: date,
+    holdout_end: date | None = None,
+    model: ModelName = "bgnbd",
+    allowed_roots: list[Path] | None = None,
+    progress: ProgressCallback | None = None,
+    **analysis_options: Any,
+) -> HoldoutReport:
+    """Export -> holdout report: does the model beat a run-rate baseline on this shop's own data?"""
+    result = analyze_export(path, csv_text, allowed_roots=allowed_roots, progress=progress, **analysis_options)
+    return validate_export(result, calibration_end, holdout_end, model=model)
+
+
 def with_predicted_clv(inp: NormalizedInput, scores: CLVScores) -> NormalizedInput:
     """The measured input with each segment's predicted CLV, interval and value at risk attached."""
     by_name = {p.segment: p for p in scores.prediction.segments}
@@ -255,6 +297,7 @@ def plan_from_export(
     predict: bool = True,
     model: ModelName = "bgnbd",
     horizon_days: int = 365,
+    constraints: Constraints | None = None,
     allowed_roots: list[Path] | None = None,
     progress: ProgressCallback | None = None,
     **analysis_options: Any,
@@ -264,16 +307,32 @@ def plan_from_export(
     A model that cannot be fitted (e.g. every customer bought once) leaves the plan on
     measured facts alone and says so in the warnings, rather than failing the plan.
     """
+    result = analyze_export(path, csv_text, allowed_roots=allowed_roots, progress=progress, **analysis_options)
+    inp = export_input(result, constraints=constraints)
+    if predict:
+        inp = with_predicted_clv_or_warning(inp, result, model=model, horizon_days=horizon_days)
+    return plan_from_input(inp)
+
+
+def export_input(result: OrdersResult, *, constraints: Constraints | None = None) -> NormalizedInput:
+    """The plan input measured from an export, with the operator's constraints (an export carries none)."""
     from skill.orders import orders_to_input
 
-    result = analyze_export(path, csv_text, allowed_roots=allowed_roots, progress=progress, **analysis_options)
     inp = orders_to_input(result.analysis)
-    if predict:
-        try:
-            inp = with_predicted_clv(inp, score_export(result, model=model, horizon_days=horizon_days))
-        except InputError as exc:
-            inp = inp.model_copy(update={"warnings": [*inp.warnings, f"{exc}. The plan uses measured history only."]})
-    return plan_from_input(inp)
+    if constraints is None:
+        return inp
+    warnings = [w for w in inp.warnings if not w.startswith("Order data carries no constraints")]
+    return inp.model_copy(update={"constraints": constraints, "warnings": warnings})
+
+
+def with_predicted_clv_or_warning(
+    inp: NormalizedInput, result: OrdersResult, *, model: ModelName = "bgnbd", horizon_days: int = 365
+) -> NormalizedInput:
+    """Attach predicted CLV when the models fit; otherwise keep the measured input and say why."""
+    try:
+        return with_predicted_clv(inp, score_export(result, model=model, horizon_days=horizon_days))
+    except InputError as exc:
+        return inp.model_copy(update={"warnings": [*inp.warnings, f"{exc}. The plan uses measured history only."]})
 
 
 class WrittenTable(BaseModel):

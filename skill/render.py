@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from heuristics import load_catalogue
 from heuristics.formatting import fmt_count, fmt_money, fmt_pct
 from skill.schema import NormalizedInput, Plan, Segment
+
+if TYPE_CHECKING:
+    from skill.clv.results import CLVPrediction, HoldoutReport
+    from skill.orders.models import OrdersAnalysis
 
 MISSING = "—"
 HORIZON_TITLES = (("short", "Short (0-30 days)"), ("medium", "Medium (30-90 days)"), ("long", "Long (90+ days)"))
@@ -42,6 +46,12 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
     )
     env.filters["md"] = md
+    env.filters["num"] = lambda v: MISSING if v is None else fmt_count(v)
+    env.filters["pct"] = lambda v: MISSING if v is None else fmt_pct(v)
+    env.filters["money"] = lambda v, currency=None: MISSING if v is None else fmt_money(v, currency)
+    env.filters["exact"] = lambda v, currency=None: f"{v:,.2f} {currency or ''}".rstrip()
+    env.filters["ratio"] = lambda v: MISSING if v is None else f"{v:.1f}x"
+    env.filters["dec"] = lambda v: MISSING if v is None else f"{v:.3f}"
     return env
 
 
@@ -202,3 +212,26 @@ def _size_label(seg: Segment | None) -> str:
     if m.customer_share_pct is not None:
         return f"{fmt_pct(m.customer_share_pct)} of customers"
     return ""
+
+
+# Cohort tables wider than this are cut for reading; the structured output has every period.
+ANALYSIS_COHORT_PERIODS = 13
+
+
+def render_analysis(analysis: OrdersAnalysis) -> str:
+    """The order-export analysis as a Markdown report for the operator (CLI `analyze`)."""
+    widest = max((len(row.values) for row in analysis.cohorts.retention_pct), default=0) if analysis.cohorts else 0
+    return _environment().get_template("analysis.md.j2").render(
+        a=analysis, s=analysis.summary, c=analysis.cleaning, cohort_width=min(widest, ANALYSIS_COHORT_PERIODS)
+    )
+
+
+def render_prediction(prediction: CLVPrediction, currency: str | None) -> str:
+    """Predicted CLV, fits, segments and the at-risk page as Markdown (CLI `predict`)."""
+    fits = [prediction.purchase_fit] + ([prediction.spend_fit] if prediction.spend_fit is not None else [])
+    return _environment().get_template("prediction.md.j2").render(p=prediction, fits=fits, currency=currency)
+
+
+def render_holdout(report: HoldoutReport) -> str:
+    """The holdout comparison of model and run-rate baseline as Markdown (CLI `validate`)."""
+    return _environment().get_template("holdout.md.j2").render(r=report)

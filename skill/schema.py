@@ -144,6 +144,9 @@ class Constraints(_Model):
 class NormalizedInput(_Model):
     segments: list[Segment] = Field(default_factory=list)
     business: BusinessMetrics = Field(default_factory=BusinessMetrics)
+    business_evidence: dict[str, str] = Field(
+        default_factory=dict, description="Business metric field -> the source snippet (or computation) behind it"
+    )
     constraints: Constraints = Field(default_factory=Constraints)
     main_tension: Tension | None = None
     confidence: Confidence = "low"

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from skill.schema import BusinessMetrics, Constraints, Metrics, NormalizedInput, Segment, SegmentCLV
+from skill.schema import (
+    BusinessMetrics,
+    Constraints,
+    Metrics,
+    NormalizedInput,
+    Segment,
+    SegmentCLV,
+)
 
 
 def segment(name: str, lane: str, clv: dict[str, Any] | None = None, **metrics: float) -> Segment:

@@ -111,3 +111,47 @@ def test_a_missing_subcommand_is_a_usage_error(capsys):
         cli.main([])
     assert exit_.value.code == 2
     assert "COMMAND" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- order-export subcommands
+
+EXPORT = ROOT / "fixtures" / "exports" / "shopify_orders.csv"
+
+
+def test_analyze_prints_a_reconciled_report():
+    done = run_cli("analyze", str(EXPORT))
+    assert done.returncode == 0, done.stderr
+    assert "## Cleaning and reconciliation" in done.stdout and "| USD |" in done.stdout
+    assert "@" not in done.stdout
+
+
+def test_analyze_json_plan_and_customer_table(tmp_path):
+    done = run_cli("analyze", str(EXPORT), "--json")
+    assert json.loads(done.stdout)["cleaning"]["reconciles"] is True
+    out = tmp_path / "customers.csv"
+    planned = run_cli("analyze", str(EXPORT), "--plan", "--no-predict", "--max-discount", "10", "--ban-channel", "sms",
+                      "--customers-out", str(out))
+    assert planned.returncode == 0, planned.stderr
+    assert "Percent discounts capped at 10%" in planned.stdout and "# LTV action plan" in planned.stdout
+    assert out.exists() and "@" not in out.read_text(encoding="utf-8")
+
+
+def test_predict_and_validate_on_an_export():
+    predicted = run_cli("predict", str(EXPORT), "--json", "--at-risk", "5")
+    assert predicted.returncode == 0, predicted.stderr
+    body = json.loads(predicted.stdout)
+    assert body["purchase_fit"]["converged"] is True and len(body["at_risk"]["customers"]) == 5
+    validated = run_cli("validate", str(EXPORT), "--calibration-end", "2024-01-31", "--json")
+    assert validated.returncode == 0, validated.stderr
+    assert set(json.loads(validated.stdout)["purchases"]) == {"model", "baseline", "model_beats_baseline"}
+
+
+def test_bad_export_arguments_exit_2_with_a_message(tmp_path):
+    missing = run_cli("analyze", str(tmp_path / "nope.csv"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    junk = tmp_path / "junk.csv"
+    junk.write_text("colour,size\nred,M\n", encoding="utf-8")
+    unmapped = run_cli("analyze", str(junk))
+    assert unmapped.returncode == 2 and "colour" in unmapped.stderr and "Traceback" not in unmapped.stderr
+    bad_date = run_cli("validate", str(EXPORT), "--calibration-end", "last tuesday")
+    assert bad_date.returncode == 2 and "YYYY-MM-DD" in bad_date.stderr

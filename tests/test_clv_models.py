@@ -7,7 +7,10 @@ import numpy as np
 import pytest
 
 lifetimes = pytest.importorskip("lifetimes")
-from lifetimes.datasets import load_cdnow_summary, load_cdnow_summary_data_with_monetary_value  # noqa: E402
+from lifetimes.datasets import (  # noqa: E402
+    load_cdnow_summary,
+    load_cdnow_summary_data_with_monetary_value,
+)
 
 from skill.clv import bgnbd, gamma_gamma, pareto_nbd  # noqa: E402
 from skill.clv.fitting import compress_rows  # noqa: E402

@@ -9,9 +9,9 @@ from importlib.resources import files
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from plan_inputs import dtc_apparel, make_input, segment
 
 from heuristics import lever_detail, load_catalogue, score_levers
-from plan_inputs import dtc_apparel, make_input, segment
 from skill.schema import LANES, LEVER_IDS
 
 

@@ -129,3 +129,25 @@ def test_progress_is_reported():
     calls = []
     analyze_orders_full(csv_text=SMALL, progress=lambda fraction, message: calls.append(fraction))
     assert calls[0] == 0.0 and calls[-1] == 1.0 and calls == sorted(calls)
+
+
+def test_same_instant_orders_break_ties_by_order_id_and_gaps_sort_by_customer():
+    from skill.orders.customers import customer_table, inter_purchase_gaps
+
+    orders = pd.DataFrame(
+        {
+            "order_id": ["9", "10", "2", "5", "7"],
+            "customer_id": pd.array(["z", "z", "a", "a", "a"], dtype="str"),
+            "order_date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-03", "2024-01-01", "2024-01-10"]),
+            "amount": [10.0, 20.0, 5.0, 6.0, 7.0], "refund": 0.0, "net": [10.0, 20.0, 5.0, 6.0, 7.0],
+            "is_return": False, "has_discount": False, "margin_amount": float("nan"),
+            "channel": ["web", "email", "google", "web", "x"], "product": ["P9", "P10", "P2", "P5", "P7"],
+        }
+    )
+    as_of = pd.Timestamp("2024-01-31")
+    table = customer_table(orders, as_of).set_index("customer_id")
+    # "10" sorts before "9" as text: the first order of z at that instant is order 10.
+    assert table.loc["z", "channel"] == "email" and table.loc["z", "first_product"] == "P10"
+    assert table.loc["a", "first_product"] == "P5" and table.loc["z", "order_days"] == 1
+    gaps = inter_purchase_gaps(orders, as_of)
+    assert gaps["customer_id"].tolist() == ["a", "a"] and gaps["gap_days"].tolist() == [2.0, 7.0]

@@ -7,7 +7,12 @@ import json
 import pandas as pd
 import pytest
 
-from skill.orders import OrdersInputError, analyze_orders_full, load_orders, write_customer_table
+from skill.orders import (
+    OrdersInputError,
+    analyze_orders_full,
+    load_orders,
+    write_customer_table,
+)
 from skill.orders.synth import KINDS, generate_export
 
 EXPECTED_FORMAT = {"shopify": "shopify", "woocommerce": "woocommerce", "stripe_api": "stripe", "stripe_dashboard": "stripe"}
@@ -127,3 +132,37 @@ def test_whitespace_log_without_header():
     assert loaded.mapping.source_format == "transaction_log"
     assert sorted(loaded.orders["customer_id"].unique()) == ["00001", "00002"]
     assert loaded.orders["order_date"].min() == pd.Timestamp("1997-01-01")
+
+
+def test_rows_differing_in_one_cell_are_line_items_not_duplicates():
+    """Only exact copies are duplicates: a different price or a padded product name makes a new line."""
+    text = (
+        "Order ID,Email,Order Date,Line Total,Quantity,Product\n"
+        "A1,a@x.com,2024-01-01,10.00,1,Mug\n"
+        "A1,a@x.com,2024-01-01,10.00,1,Mug\n"  # exact copy: dropped
+        "A1,a@x.com,2024-01-01,10.50,1,Mug\n"  # differs only in a number
+        "A1,a@x.com,2024-01-01,10.00,2,Mug\n"  # differs only in an integer
+        "A1,a@x.com,2024-01-01,10.00,1,Mug \n"  # differs only in raw text
+        "B2,b@x.com,2024-01-02,5.00,1,Mug\n"
+        "B2,b@x.com,2024-01-02,5.00,1,Mug\n"  # exact copy: dropped
+    )
+    cleaning = load_orders(csv_text=text).cleaning
+    duplicates = [line for line in cleaning.excluded if line.reason == "duplicate_row"]
+    assert sum(line.rows for line in duplicates) == 2
+    assert sum(line.amount for line in duplicates) == pytest.approx(15.0)
+    assert cleaning.orders_in == 2
+    assert cleaning.line_items_folded == 3
+    assert cleaning.reconciles
+
+
+def test_offset_dates_mixed_with_garbage_and_blank_dates_are_counted_not_fatal():
+    text = (
+        "Name,Email,Created at,Total\n"
+        "#1,a@x.com,2023-04-05 15:27:50 -0500,10.00\n"
+        "#2,b@x.com,31/31/31,5.00\n"
+    )
+    loaded = load_orders(csv_text=text)
+    assert loaded.orders["order_date"].iloc[0] == pd.Timestamp("2023-04-05 15:27:50")  # wall time kept
+    assert [(line.reason, line.orders) for line in loaded.cleaning.excluded] == [("unparseable_date", 1)]
+    blank = load_orders(csv_text="email,order_date,amount\na@x.com,,5\nb@x.com, ,6\n").cleaning
+    assert [(line.reason, line.orders, line.amount) for line in blank.excluded] == [("unparseable_date", 2, 11.0)]

@@ -6,7 +6,12 @@ import os
 
 import pytest
 
-from skill.paths import ALLOWED_DIRS_ENV, PathNotAllowedError, allowed_roots_from_env, resolve_allowed_path
+from skill.paths import (
+    ALLOWED_DIRS_ENV,
+    PathNotAllowedError,
+    allowed_roots_from_env,
+    resolve_allowed_path,
+)
 
 
 @pytest.fixture()

@@ -6,9 +6,9 @@ import itertools
 import re
 
 import pytest
+from plan_inputs import dtc_apparel, make_input, segment
 
 from heuristics import load_catalogue
-from plan_inputs import dtc_apparel, make_input, segment
 from skill.plan import LIMITS, build_plan, enforce_constraints, play_violations
 from skill.schema import CHANNELS, LANES, Constraints
 

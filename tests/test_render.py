@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from plan_inputs import dtc_apparel, make_input, segment
+
 from skill.plan import build_plan
 from skill.render import md, render_markdown
 

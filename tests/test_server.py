@@ -14,6 +14,7 @@ import anyio
 import pytest
 from mcp import Client
 from mcp.types import CallToolResult
+from mcp_contract import TOOLS
 
 import server
 from heuristics import load_catalogue
@@ -24,7 +25,6 @@ from skill.schema import LEVER_IDS, NormalizedInput, PlanResult
 ROOT = Path(__file__).resolve().parents[1]
 NOTES_DIR = ROOT / "fixtures" / "notes"
 FIXTURE = NOTES_DIR / "apparel_bullets.md"
-TOOLS = {"normalize_notes", "build_ltv_plan", "explain_lever"}
 DISCOUNTS = {"percent_discount", "fixed_discount", "store_credit"}  # money off the price
 
 T = TypeVar("T")
@@ -77,11 +77,15 @@ def test_tools_are_listed_read_only_with_schemas(mode):
         assert tool.description and tool.input_schema["properties"], tool.name
     assert tools["normalize_notes"].input_schema["required"] == ["notes"]
     plan_args = tools["build_ltv_plan"].input_schema
-    assert set(plan_args["properties"]) == {"notes", "input"}
+    assert set(plan_args["properties"]) == {"notes", "input", "orders_path", "orders_csv_text", "constraints"}
     assert "NormalizedInput" in plan_args["$defs"]
     assert not plan_args.get("required")
     assert set(tools["build_ltv_plan"].output_schema["properties"]) == {"markdown", "plan", "input"}
     assert tools["explain_lever"].input_schema["properties"]["lever_id"]["enum"] == list(LEVER_IDS)
+    assert "ctx" not in tools["analyze_orders"].input_schema["properties"]
+    assert tools["validate_clv"].input_schema["required"] == ["calibration_end"]
+    assert {"summary", "cleaning", "mapping", "segments"} <= set(tools["analyze_orders"].output_schema["properties"])
+    assert {"purchase_fit", "segments", "at_risk"} <= set(tools["predict_clv"].output_schema["properties"])
 
 
 @pytest.mark.parametrize("mode", ["auto", "legacy"])
@@ -121,7 +125,7 @@ def test_a_corrected_input_replans_and_a_zero_discount_cap_removes_every_discoun
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [
-        ({}, "got neither"),
+        ({}, "got none"),
         ({"notes": "VIPs: AOV 120", "input": {}}, "got notes and input"),
     ],
 )
@@ -250,3 +254,11 @@ def test_importing_the_server_loads_no_heavy_modules():
     probe = "import sys, server; print(sorted(m for m in ('pandas', 'scipy', 'pyarrow') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_server_starts_without_the_numeric_stack():
+    """Cold start stays small: pandas, numpy and scipy load on the first export call, not at import."""
+    probe = "import sys, server; print(sorted(m for m in ('pandas', 'numpy', 'scipy') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

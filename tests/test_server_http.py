@@ -11,6 +11,7 @@ from pathlib import Path
 import anyio
 import pytest
 from mcp import Client
+from mcp_contract import TOOLS
 
 from skill import api
 
@@ -58,7 +59,7 @@ def test_streamable_http_serves_the_tools(tmp_path):
     finally:
         proc.terminate()
         stdout, _ = proc.communicate(timeout=30)
-    assert {tool.name for tool in tools.tools} == {"normalize_notes", "build_ltv_plan", "explain_lever"}
+    assert {tool.name for tool in tools.tools} == TOOLS
     assert not result.is_error
     assert result.content[0].text == api.plan_from_notes(notes).markdown
     assert stdout == ""

@@ -16,6 +16,7 @@ from pathlib import Path
 import anyio
 import pytest
 from mcp import Client, StdioServerParameters
+from mcp_contract import TOOLS
 
 from skill import api
 from skill.schema import PlanResult
@@ -43,7 +44,7 @@ def test_sdk_client_over_stdio_lists_tools_and_builds_a_plan(notes, tmp_path):
             return tools, result, failure
 
     tools, result, failure = anyio.run(go)
-    assert {tool.name for tool in tools.tools} == {"normalize_notes", "build_ltv_plan", "explain_lever"}
+    assert {tool.name for tool in tools.tools} == TOOLS
     assert not result.is_error
     expected = api.plan_from_notes(notes)
     assert result.content[0].text == expected.markdown
@@ -125,11 +126,7 @@ def test_every_stdout_line_is_json_rpc_over_a_raw_session(notes, tmp_path):
 
     assert init["result"]["serverInfo"]["name"] == "ltv-optimizer"
     assert init["result"]["protocolVersion"] == "2025-06-18"
-    assert {tool["name"] for tool in listed["result"]["tools"]} == {
-        "normalize_notes",
-        "build_ltv_plan",
-        "explain_lever",
-    }
+    assert {tool["name"] for tool in listed["result"]["tools"]} == TOOLS
     plan = plan_call["result"]
     assert plan["isError"] is False
     assert plan["content"][0]["text"] == plan["structuredContent"]["markdown"]

@@ -2,40 +2,42 @@
 
 BG/NBD (bgnbd.py), Pareto/NBD (pareto_nbd.py) and Gamma-Gamma (gamma_gamma.py)
 fits; per-customer and per-segment predictions (predict.py); holdout validation
-against a run-rate baseline (validation.py).
+against a run-rate baseline (validation.py); result models (results.py).
+
+Names resolve on first use (PEP 562) so that `skill.clv.results` can be imported
+without numpy, scipy or pandas (the MCP server declares its schemas from it).
 """
 
-from skill.clv.bgnbd import fit_bgnbd
-from skill.clv.fitting import CLVModelError, ModelFit
-from skill.clv.gamma_gamma import GammaGammaFit, fit_gamma_gamma
-from skill.clv.pareto_nbd import fit_pareto_nbd
-from skill.clv.predict import (
-    AtRiskCustomer,
-    AtRiskPage,
-    CLVPrediction,
-    CLVScores,
-    SegmentPrediction,
-    at_risk_page,
-    predict_clv,
-    score_customers,
-)
-from skill.clv.validation import HoldoutReport, validate_clv
+from __future__ import annotations
 
-__all__ = [
-    "AtRiskCustomer",
-    "AtRiskPage",
-    "CLVModelError",
-    "CLVPrediction",
-    "CLVScores",
-    "GammaGammaFit",
-    "HoldoutReport",
-    "ModelFit",
-    "SegmentPrediction",
-    "at_risk_page",
-    "fit_bgnbd",
-    "fit_gamma_gamma",
-    "fit_pareto_nbd",
-    "predict_clv",
-    "score_customers",
-    "validate_clv",
-]
+from importlib import import_module
+from typing import Any
+
+_HOMES = {
+    "fit_bgnbd": "skill.clv.bgnbd",
+    "fit_pareto_nbd": "skill.clv.pareto_nbd",
+    "fit_gamma_gamma": "skill.clv.gamma_gamma",
+    "CLVScores": "skill.clv.predict",
+    "at_risk_page": "skill.clv.predict",
+    "predict_clv": "skill.clv.predict",
+    "score_customers": "skill.clv.predict",
+    "validate_clv": "skill.clv.validation",
+    "AtRiskCustomer": "skill.clv.results",
+    "AtRiskPage": "skill.clv.results",
+    "CLVModelError": "skill.clv.results",
+    "CLVPrediction": "skill.clv.results",
+    "GammaGammaFit": "skill.clv.results",
+    "HoldoutReport": "skill.clv.results",
+    "ModelFit": "skill.clv.results",
+    "SegmentPrediction": "skill.clv.results",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'skill.clv' has no attribute {name!r}")
+    value = getattr(import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value

@@ -15,6 +15,7 @@ The gradient below is the analytic derivative of that expression.
 from __future__ import annotations
 
 import numpy as np
+from scipy.linalg import eigh_tridiagonal
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from skill.clv.fitting import (
@@ -27,10 +28,12 @@ from skill.clv.fitting import (
     numerical_hessian,
     pair_index,
     require_fit_support,
+    time_scaling,
 )
 
 NAME = "bgnbd"
 PARAM_NAMES = ("r", "alpha", "a", "b")
+TIME_SCALED_PARAMS = ("alpha",)  # rates per time unit: fitted on time rescaled to max(T) = 1
 _EXP_FLOOR = -700.0  # exp(-700) ~ 1e-304: still a normal double
 
 
@@ -158,7 +161,7 @@ def fit_bgnbd(frequency, recency, T, weights=None, penalizer: float = 0.0) -> Mo
     objective = make_objective(data)
     result = minimize_log_params(objective, start, has_gradient=True)
     hessian = numerical_hessian(lambda v: objective(v)[0] * total, result.x, lambda v: objective(v)[1] * total)
-    natural = np.exp(result.x) / np.array([1.0, scale, 1.0, 1.0])
+    natural = np.exp(result.x) / time_scaling(PARAM_NAMES, TIME_SCALED_PARAMS, scale)
     ll_total = float(dot(cw, log_likelihood(natural, cx, ct_x, cT)))
     return build_fit(NAME, PARAM_NAMES, result, natural, ll_total, hessian, total, len(cw), penalizer)
 
@@ -170,6 +173,12 @@ def probability_alive(params, x, t_x, T) -> np.ndarray:
     return np.where(x == 0, 1.0, expit(-log_odds_dead))
 
 
+_QUADRATURE_NODES = 96
+# Relative rounding of scipy's hyp2f1 assumed when judging the closed form's cancellation.
+_HYP2F1_REL_ERROR = 1e-14
+_MAX_CLOSED_FORM_REL_ERROR = 1e-9
+
+
 def _log_hyp2f1(a_, b_, c_, z):
     """log 2F1, falling back to Euler's transform where the direct series overflows."""
     with np.errstate(all="ignore"):
@@ -178,20 +187,94 @@ def _log_hyp2f1(a_, b_, c_, z):
     return np.where(np.isfinite(direct), direct, euler)
 
 
-def expected_purchases(params, x, t_x, T, t) -> np.ndarray:
-    """E[purchases in (T, T+t] | x, t_x, T] (eq. 10). `t` may be a 1-D array of
-    horizons: the result then has shape (len(t), n). The hyp2f1 term depends on
-    (x, T) only, so it is evaluated once per distinct pair."""
+def _beta_gauss_nodes(a, b, n: int = _QUADRATURE_NODES) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss nodes and weights (summing to 1) for E[f(p)], p ~ Beta(a, b), by
+    Golub-Welsch on the Jacobi recurrence (weight (1-y)^(b-1) (1+y)^(a-1), y = 2p - 1;
+    Golub & Welsch 1969, recurrence as in Abramowitz & Stegun 22.7). Written in a
+    and b rather than the Jacobi exponents a-1, b-1 so that a + b far below machine
+    epsilon keeps its digits. Hand-written because scipy's roots_jacobi normalises
+    by 2^(a+b-1) B(a, b), which overflows for the large b (= b + x) of heavy buyers."""
+    k = np.arange(2, n)
+    s = 2 * (k - 1) + a + b  # 2k + (a-1) + (b-1)
+    diagonal = np.empty(n)
+    diagonal[0] = (a - b) / (a + b)
+    s_all = np.r_[a + b, s]
+    diagonal[1:] = (a - b) * (a + b - 2) / (s_all * (s_all + 2))
+    off2 = np.empty(n - 1)
+    off2[0] = 4 * a * b / ((a + b) ** 2 * (a + b + 1))  # k = 1, with the common factor a + b - 1 cancelled
+    off2[1:] = 4 * k * (k + b - 1) * (k + a - 1) * (k + a + b - 2) / (s**2 * (s + 1) * (s - 1))
+    nodes, vectors = eigh_tridiagonal(diagonal, np.sqrt(off2))
+    return np.clip((1 + nodes) / 2, 0.0, 1.0), vectors[0] ** 2
+
+
+def _mixture_expectation(r, a, b, x, u) -> np.ndarray:
+    """E_p[(1 - (1 + p u)^-(r+x)) / p] for p ~ Beta(a, b + x), by quadrature.
+
+    This is the Beta mixing written out: a customer alive at T with purchase rate
+    lambda ~ Gamma(r+x, alpha+T) and dropout p buys (1 - exp(-lambda p t)) / p times
+    in expectation over (T, T+t]; averaging over lambda gives (1 - (1+p u)^-(r+x)) / p
+    with u = t / (alpha+T). The integrand is smooth and bounded by (r+x) u on [0, 1];
+    x and u are matching 1-D arrays."""
+    out = np.empty(len(x))
+    for value in np.unique(x):
+        rows = x == value
+        p, weights = _beta_gauss_nodes(a, b + value)
+        k, pu = r + value, p[None, :] * u[rows, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            integrand = np.where(pu > 0, -np.expm1(-k * np.log1p(pu)) / p[None, :], k * u[rows, None])
+        out[rows] = integrand @ weights
+    return out
+
+
+def _conditional_purchases_if_alive(params, px, pT, horizons) -> np.ndarray:
+    """E[purchases in (T, T+t] | alive at T, x, T], shape (len(horizons), len(px)).
+
+    Closed form (eq. 10 without its P(alive) denominator):
+        (a+b+x-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))]
+    It is what lifetimes evaluates, but c = a+b+x-1 lies in (-1, inf) and 2F1 has a
+    pole at c = -1 (reached when x = 0 and a, b -> 0), and for a near 1 the
+    prefactor is huge and the bracket cancels. Per (x, T) pair the closed form is
+    kept when it is finite, inside the bounds 1 - (1+u)^-(r+x) <= value <= (r+x) u
+    (the integrand of _mixture_expectation is decreasing in p), c >= 0 and its
+    estimated cancellation error is below 1e-9; otherwise the Beta mixing integral
+    is evaluated by Gauss-Jacobi quadrature."""
     r, alpha, a, b = params
-    if abs(a - 1.0) < 1e-7:  # removable singularity of (a+b+x-1)/(a-1) at a = 1
-        a = 1.0 + 1e-7
+    c = a + b + px - 1
+    u = horizons[:, None] / (alpha + pT[None, :])
+    z = u / (1 + u)
+    with np.errstate(all="ignore"):
+        log_hyp = _log_hyp2f1(r + px, b + px, c, z)
+        survival = np.exp(log_hyp - (r + px) * np.log1p(u))
+        prefactor = c / (a - 1)
+        closed = prefactor * (1 - survival)
+        lower = -np.expm1(-(r + px) * np.log1p(u))
+        upper = (r + px) * u
+        cancellation = np.abs(prefactor) * np.maximum(survival, 1.0) * _HYP2F1_REL_ERROR / np.abs(closed)
+        usable = (
+            np.isfinite(closed)
+            & (closed >= lower * (1 - 1e-9))
+            & (closed <= upper * (1 + 1e-9))
+            & (cancellation < _MAX_CLOSED_FORM_REL_ERROR)
+            & (c >= 0)
+        )
+    usable = np.all(usable | (horizons[:, None] == 0), axis=0)  # one method per pair keeps E[X(t)] monotone in t
+    out = np.where(usable, closed, 0.0)
+    if not usable.all():
+        fallback = np.flatnonzero(~usable)
+        for i, _ in enumerate(horizons):
+            out[i, fallback] = _mixture_expectation(r, a, b, px[fallback], u[i, fallback])
+    return out
+
+
+def expected_purchases(params, x, t_x, T, t) -> np.ndarray:
+    """E[purchases in (T, T+t] | x, t_x, T] (eq. 10): P(alive) times the expectation
+    for a customer alive at T. `t` may be a 1-D array of horizons: the result then has
+    shape (len(t), n). The 2F1 term depends on (x, T) only, so it is evaluated once
+    per distinct pair."""
     horizons = np.atleast_1d(np.asarray(t, dtype=float))
     px, pT, inverse = pair_index(np.asarray(x, float), np.asarray(T, float))
-    z = horizons[:, None] / (alpha + pT[None, :] + horizons[:, None])
-    log_hyp = _log_hyp2f1(r + px, b + px, a + b + px - 1, z)
-    survival = np.exp(log_hyp + (r + px) * np.log((alpha + pT) / (alpha + pT + horizons[:, None])))
-    numerator = ((a + b + px - 1) / (a - 1) * (1 - survival))[:, inverse]
+    if_alive = _conditional_purchases_if_alive(params, px, pT, horizons)[:, inverse]
     # eq. 10's denominator 1 + 1{x>0} a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x) is 1 / P(alive)
     alive = probability_alive(params, np.asarray(x, float), np.asarray(t_x, float), np.asarray(T, float))
-    out = np.where(horizons[:, None] > 0, numerator * alive, 0.0)
+    out = np.where(horizons[:, None] > 0, if_alive * alive, 0.0)
     return out[0] if np.ndim(t) == 0 else out

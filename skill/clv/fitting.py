@@ -23,39 +23,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 from scipy.optimize import minimize
+
+from skill.clv.results import CLVModelError, ModelFit
 
 LOG_PARAM_BOUND = 18.0  # |log theta| <= 18, i.e. theta within [1.5e-8, 6.6e7] on scaled time
 _AT_BOUND_MARGIN = 1e-3
 MIN_CUSTOMERS = 20
 MIN_REPEAT_CUSTOMERS = 5
-
-
-class CLVModelError(ValueError):
-    """The data cannot support the requested CLV model (or is malformed)."""
-
-
-class ModelFit(BaseModel):
-    """One fitted model: natural parameters in the caller's time unit."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
-    params: dict[str, float]
-    std_errors: dict[str, float] | None = Field(
-        default=None, description="Delta-method SEs from a numerical Hessian; null when it is not positive definite"
-    )
-    covariance: list[list[float]] | None = Field(
-        default=None, description="Covariance of the log-parameters (row/column order = params)"
-    )
-    log_likelihood: float
-    converged: bool
-    iterations: int
-    message: str
-    n_customers: int = Field(description="Customers (sum of weights) used in the fit")
-    n_rows: int = Field(description="Distinct rows after compression")
-    penalizer: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -112,6 +87,17 @@ def pair_index(x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     """Distinct (x, t) pairs and the map back: hyp2f1 terms depend on these pairs only."""
     (pair_x, pair_t), inverse = _unique_rows([np.asarray(x, dtype=float), np.asarray(t, dtype=float)])
     return pair_x, pair_t, inverse
+
+
+def time_scaling(names: tuple[str, ...], time_scaled: tuple[str, ...], scale: float) -> np.ndarray:
+    """Factor per parameter from the caller's time unit to rescaled time (1 where unitless)."""
+    return np.array([scale if n in time_scaled else 1.0 for n in names])
+
+
+def log_search_box(names: tuple[str, ...], time_scaled: tuple[str, ...], max_T: float) -> tuple[np.ndarray, np.ndarray]:
+    """The optimiser's bounds on the log-parameters, in the caller's time unit."""
+    shift = -np.log(time_scaling(names, time_scaled, 1.0 / max_T))
+    return shift - LOG_PARAM_BOUND, shift + LOG_PARAM_BOUND
 
 
 def check_rfm(frequency, recency, T, weights=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

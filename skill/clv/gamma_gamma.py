@@ -18,34 +18,21 @@ m > 0; rows outside that are left out of the fit and counted.
 from __future__ import annotations
 
 import numpy as np
-from pydantic import Field
 from scipy.special import digamma, gammaln
 
 from skill.clv.fitting import (
-    CLVModelError,
-    ModelFit,
     build_fit,
     compress_rows,
     dot,
     minimize_log_params,
     numerical_hessian,
 )
+from skill.clv.results import CLVModelError, GammaGammaFit
 
 NAME = "gamma_gamma"
 PARAM_NAMES = ("p", "q", "v")
 CORRELATION_WARNING_THRESHOLD = 0.3
 MIN_SPEND_CUSTOMERS = 10
-
-
-class GammaGammaFit(ModelFit):
-    """A Gamma-Gamma fit plus what was left out and the independence check."""
-
-    n_excluded_one_time: int = Field(description="Customers with frequency 0 (no repeat spend to model)")
-    n_excluded_nonpositive: int = Field(description="Repeat customers with zero/negative/non-finite monetary value")
-    frequency_spend_correlation: float | None = Field(
-        default=None, description="Pearson r between frequency and monetary value over the customers used"
-    )
-    warnings: list[str] = Field(default_factory=list)
 
 
 def log_likelihood(params, x, m) -> np.ndarray:

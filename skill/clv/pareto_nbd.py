@@ -39,10 +39,12 @@ from skill.clv.fitting import (
     numerical_hessian,
     pair_index,
     require_fit_support,
+    time_scaling,
 )
 
 NAME = "pareto_nbd"
 PARAM_NAMES = ("r", "alpha", "s", "beta")
+TIME_SCALED_PARAMS = ("alpha", "beta")  # fitted on time rescaled to max(T) = 1
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ def fit_pareto_nbd(frequency, recency, T, weights=None, penalizer: float = 0.0) 
     objective = make_objective(_prepare(cx, st_x, sT), cw)
     result = minimize_log_params(with_gradient(objective), start, has_gradient=True)
     hessian = numerical_hessian(lambda v: objective(v) * total, result.x)
-    natural = np.exp(result.x) / np.array([1.0, scale, 1.0, scale])
+    natural = np.exp(result.x) / time_scaling(PARAM_NAMES, TIME_SCALED_PARAMS, scale)
     ll_total = float(dot(cw, _log_likelihood(natural, _prepare(cx, ct_x, cT))))
     return build_fit(NAME, PARAM_NAMES, result, natural, ll_total, hessian, total, len(cw), penalizer)
 
@@ -173,3 +175,10 @@ def expected_purchases(params, x, t_x, T, t) -> np.ndarray:
         integral = -log_ratio
     out = alive * (r + x) / (alpha + T) * (beta + T) * integral
     return out[0] if np.ndim(t) == 0 else out
+
+
+def dropout_share(params, t) -> float:
+    """Share of newly acquired customers expected to have stopped buying within t:
+    1 - (beta / (beta + t))^s, the Pareto (Lomax) lifetime distribution's CDF."""
+    _, _, s, beta = params
+    return float(-np.expm1(-s * np.log1p(t / beta)))

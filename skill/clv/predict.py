@@ -24,108 +24,40 @@ import logging
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from scipy.stats import chi2
 
 from skill.clv import bgnbd, gamma_gamma, pareto_nbd
-from skill.clv.fitting import CLVModelError, ModelFit, check_rfm, compress_rows, dot
-from skill.clv.gamma_gamma import GammaGammaFit
-from skill.schema import SegmentCLV
+from skill.clv.fitting import check_rfm, compress_rows, dot, log_search_box
+from skill.clv.results import (
+    HIGH_RISK_BELOW_P_ALIVE,
+    LOW_RISK_MIN_P_ALIVE,
+    AtRiskCustomer,
+    AtRiskPage,
+    ChurnBands,
+    CLVModelError,
+    CLVPrediction,
+    GammaGammaFit,
+    ModelFit,
+    ModelName,
+    SegmentPrediction,
+)
 
 logger = logging.getLogger(__name__)
 
-ModelName = Literal["bgnbd", "pareto_nbd"]
 PURCHASE_MODELS = {"bgnbd": (bgnbd.fit_bgnbd, bgnbd), "pareto_nbd": (pareto_nbd.fit_pareto_nbd, pareto_nbd)}
 DAYS_PER_MONTH = 365.25 / 12
-LOW_RISK_MIN_P_ALIVE = 0.7
-HIGH_RISK_BELOW_P_ALIVE = 0.3
 UNASSIGNED_SEGMENT = "unassigned"
 ALL_CUSTOMERS_SEGMENT = "all customers"
 REQUIRED_COLUMNS = ("customer_id", "frequency", "recency", "T", "monetary_value")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class SegmentPrediction(_Model):
-    segment: str
-    customer_count: int
-    predicted_clv_total: float
-    predicted_clv_total_low: float | None = None
-    predicted_clv_total_high: float | None = None
-    predicted_clv_per_customer: float
-    expected_purchases_total: float
-    mean_p_alive: float = Field(ge=0, le=1)
-    value_at_risk: float
-    high_churn_risk_share_pct: float = Field(ge=0, le=100)
-
-    def to_segment_clv(self, horizon_days: int, model: str) -> SegmentCLV:
-        """The schema's per-segment view: CLV figures per customer, value at risk summed."""
-        per = 1.0 / self.customer_count
-        return SegmentCLV(
-            predicted_clv=self.predicted_clv_per_customer,
-            predicted_clv_low=None if self.predicted_clv_total_low is None else self.predicted_clv_total_low * per,
-            predicted_clv_high=None if self.predicted_clv_total_high is None else self.predicted_clv_total_high * per,
-            value_at_risk=self.value_at_risk,
-            mean_p_alive=self.mean_p_alive,
-            high_churn_risk_share_pct=self.high_churn_risk_share_pct,
-            horizon_days=horizon_days,
-            model=model,
-        )
-
-
-class AtRiskCustomer(_Model):
-    customer_id: str
-    segment: str
-    p_alive: float = Field(ge=0, le=1)
-    churn_risk: Literal["low", "medium", "high"]
-    predicted_clv: float
-    value_at_risk: float
-
-
-class AtRiskPage(_Model):
-    total: int = Field(description="Customers in the full ranking")
-    offset: int
-    limit: int
-    customers: list[AtRiskCustomer]
-
-
-class ChurnBands(_Model):
-    low_min_p_alive: float = LOW_RISK_MIN_P_ALIVE
-    high_below_p_alive: float = HIGH_RISK_BELOW_P_ALIVE
-    low: int
-    medium: int
-    high: int
-
-
-class CLVPrediction(_Model):
-    model: ModelName
-    time_unit_days: float
-    horizon_days: int
-    discount_rate_monthly: float
-    margin_pct: float | None
-    value_basis: Literal["revenue", "gross_margin"]
-    n_customers: int
-    n_repeat_customers: int
-    purchase_fit: ModelFit
-    spend_fit: GammaGammaFit | None
-    spend_source: Literal["gamma_gamma", "observed_average"]
-    predicted_clv_total: float
-    predicted_clv_total_low: float | None = None
-    predicted_clv_total_high: float | None = None
-    expected_purchases_total: float
-    value_at_risk_total: float
-    mean_p_alive: float = Field(ge=0, le=1)
-    churn_bands: ChurnBands
-    segments: list[SegmentPrediction]
-    at_risk: AtRiskPage
-    bootstrap_draws: int = Field(description="Bootstrap draws used for the intervals (0 = no intervals)")
-    bootstrap_seed: int
-    warnings: list[str] = Field(default_factory=list)
+_MAX_DRAW_BATCHES = 10
+LR_REGION_LEVEL = 0.999
+MIN_KEPT_SHARE = 0.5  # fewer kept bootstrap draws than this share: no intervals
+LOOSE_LOG_SE = 1.0  # a parameter known only to within a factor of e either way
+NO_DROPOUT_YEARS = 5
+NO_DROPOUT_SHARE = 0.01
 
 
 @dataclass(frozen=True)
@@ -201,26 +133,66 @@ def _segment_labels(customer_ids: pd.Series, segment_of) -> tuple[pd.Series, int
     return labels.fillna(UNASSIGNED_SEGMENT).astype(str), unassigned
 
 
-def _draw_log_params(fit: ModelFit, draws: int, rng: np.random.Generator) -> np.ndarray | None:
+def _draw_log_params(fit: ModelFit, draws: int, rng: np.random.Generator, box, log_likelihood=None) -> np.ndarray | None:
+    """Up to `draws` log-parameter vectors from the fit's asymptotic normal, kept (by
+    rejection) inside the box the optimiser searched and, given `log_likelihood`
+    (total log-likelihood of natural parameters), inside the likelihood-ratio
+    confidence region 2 (LL_max - LL) <= chi2_k(LR_REGION_LEVEL). For a well
+    identified fit that removes about 1 - LR_REGION_LEVEL of the draws; for a barely
+    identified one the Hessian's normal reaches e^300 and beyond along a flat ridge
+    and off it into parameters the data rule out, and those draws say nothing."""
     if fit.covariance is None:
         return None
     centre = np.log(np.array(list(fit.params.values())))
-    return rng.multivariate_normal(centre, np.array(fit.covariance), size=draws, method="eigh")
+    low, high = box
+    threshold = chi2.ppf(LR_REGION_LEVEL, len(centre)) / 2
+    kept: list[np.ndarray] = []
+    for _ in range(_MAX_DRAW_BATCHES):
+        batch = rng.multivariate_normal(centre, np.array(fit.covariance), size=draws, method="eigh")
+        for candidate in batch[np.all((batch >= low) & (batch <= high), axis=1)]:
+            if len(kept) == draws:
+                break
+            with np.errstate(all="ignore"):
+                if log_likelihood is None or fit.log_likelihood - log_likelihood(np.exp(candidate)) <= threshold:
+                    kept.append(candidate)
+        if len(kept) == draws:
+            break
+    return np.array(kept).reshape(-1, len(centre))
+
+
+def _loosely_identified(fit: ModelFit) -> list[str]:
+    """Parameters whose log has a standard error above LOOSE_LOG_SE."""
+    if fit.covariance is None:
+        return []
+    return [n for n, var in zip(fit.params, np.diag(fit.covariance)) if math.sqrt(max(var, 0.0)) > LOOSE_LOG_SE]
 
 
 def _bootstrap_segment_totals(
     module, purchase_fit, spend_fit, rows, x, m, fixed_spend, margin, segment_codes, n_segments, step_ends,
     discounts, draws, seed,
-) -> tuple[np.ndarray | None, int]:
-    """Segment CLV totals per draw, shape (kept draws, n_segments + 1); the last column is the total."""
+) -> tuple[np.ndarray | None, int, int]:
+    """(segment CLV totals per kept draw, shape (kept, n_segments + 1) with the total
+    last; draws kept; parameter draws accepted by _draw_log_params)."""
     rng = np.random.default_rng(seed)
-    purchase_draws = _draw_log_params(purchase_fit, draws, rng)
-    spend_draws = _draw_log_params(spend_fit, draws, rng) if spend_fit is not None else None
-    if purchase_draws is None or (fixed_spend is None and spend_draws is None):
-        return None, 0
     cx, ct_x, cT = rows.columns
+    purchase_box = log_search_box(module.PARAM_NAMES, module.TIME_SCALED_PARAMS, float(cT.max()))
+    purchase_draws = _draw_log_params(
+        purchase_fit, draws, rng, purchase_box,
+        lambda params: dot(rows.weights, module.log_likelihood(params, cx, ct_x, cT)),
+    )
+    spend_box = log_search_box(gamma_gamma.PARAM_NAMES, (), 1.0)
+    spend_draws = None
+    if spend_fit is not None:
+        _, _, has_spend = gamma_gamma.usable_spend_rows(x, m)
+        spend_draws = _draw_log_params(
+            spend_fit, draws, rng, spend_box,
+            lambda params: gamma_gamma.log_likelihood(params, x[has_spend], m[has_spend]).sum(),
+        )
+    if purchase_draws is None or (fixed_spend is None and spend_draws is None):
+        return None, 0, 0
+    usable = len(purchase_draws) if spend_draws is None else min(len(purchase_draws), len(spend_draws))
     kept = []
-    for i in range(draws):
+    for i in range(usable):
         with np.errstate(all="ignore"):
             discounted, _ = _discounted_purchases(module, np.exp(purchase_draws[i]), cx, ct_x, cT, step_ends, discounts)
             if fixed_spend is None:
@@ -234,7 +206,27 @@ def _bootstrap_segment_totals(
         totals = np.bincount(segment_codes, weights=clv, minlength=n_segments)
         if np.all(np.isfinite(totals)):
             kept.append(np.append(totals, totals.sum()))
-    return (np.array(kept) if kept else None), len(kept)
+    return (np.array(kept) if kept else None), len(kept), usable
+
+
+def _purchase_fit_warnings(module, fit: ModelFit, time_unit_days: float) -> list[str]:
+    """Plain-language caveats about a converged purchase fit."""
+    warnings = []
+    loose = _loosely_identified(fit)
+    if loose:
+        warnings.append(
+            f"{fit.name} parameters {', '.join(loose)} are loosely pinned down by these data (standard error of "
+            f"the log above {LOOSE_LOG_SE:g}): CLV intervals are correspondingly wide"
+        )
+    if hasattr(module, "dropout_share"):
+        horizon = NO_DROPOUT_YEARS * 365.25 / time_unit_days
+        share = module.dropout_share(list(fit.params.values()), horizon)
+        if share < NO_DROPOUT_SHARE:
+            warnings.append(
+                f"{fit.name} fit implies almost no dropout ({share * 100:.2g}% of new customers would stop buying within "
+                f"{NO_DROPOUT_YEARS} years): P(alive) is about 1 for everyone, so churn-risk bands carry no signal"
+            )
+    return warnings
 
 
 def at_risk_page(customers: pd.DataFrame, offset: int = 0, limit: int = 20) -> AtRiskPage:
@@ -289,6 +281,7 @@ def score_customers(
     purchase_fit = fit_purchases(x, t_x, T, penalizer=penalizer)
     if not purchase_fit.converged:
         raise CLVModelError(f"{model} fit did not converge: {purchase_fit.message}")
+    warnings.extend(_purchase_fit_warnings(module, purchase_fit, time_unit_days))
 
     spend_fit: GammaGammaFit | None = None
     fixed_spend = None
@@ -338,14 +331,24 @@ def score_customers(
     segment_names, segment_codes = np.unique(customers["segment"].to_numpy(dtype=str), return_inverse=True)
     totals_draws, kept = (None, 0)
     if n_bootstrap:
-        totals_draws, kept = _bootstrap_segment_totals(
+        totals_draws, kept, accepted = _bootstrap_segment_totals(
             module, purchase_fit, spend_fit if fixed_spend is None else None, rows, x, m, fixed_spend, margin,
             segment_codes, len(segment_names), step_ends, discounts, n_bootstrap, seed,
         )
-        if totals_draws is None:
+        if totals_draws is None and accepted == 0:
             warnings.append("no standard errors for a fitted model: CLV intervals omitted")
+        elif accepted < MIN_KEPT_SHARE * n_bootstrap:
+            warnings.append(
+                f"CLV intervals omitted: the normal approximation to the fit is poor for these data (only {accepted} "
+                f"of {n_bootstrap * _MAX_DRAW_BATCHES} parameter draws fell inside the search range and the "
+                f"{LR_REGION_LEVEL:.1%} likelihood-ratio region)"
+            )
+        elif kept < MIN_KEPT_SHARE * n_bootstrap:
+            warnings.append(f"CLV intervals omitted: only {kept} of {n_bootstrap} bootstrap draws gave finite CLV")
         elif kept < 0.9 * n_bootstrap:
             warnings.append(f"only {kept} of {n_bootstrap} bootstrap draws gave finite CLV")
+        if kept < MIN_KEPT_SHARE * n_bootstrap:
+            totals_draws, kept = None, 0
     low, high = (None, None) if totals_draws is None else np.percentile(totals_draws, [2.5, 97.5], axis=0)
 
     grouped = customers.groupby("segment", sort=True)

@@ -20,51 +20,19 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 from scipy.stats import rankdata, spearmanr
 
 from skill.clv import gamma_gamma
-from skill.clv.fitting import CLVModelError, ModelFit
-from skill.clv.gamma_gamma import GammaGammaFit
-from skill.clv.predict import PURCHASE_MODELS, ModelName, observed_spend
+from skill.clv.predict import PURCHASE_MODELS, observed_spend
+from skill.clv.results import (
+    AccuracyMetrics,
+    CLVModelError,
+    Comparison,
+    HoldoutReport,
+    ModelName,
+)
 
 TRANSACTION_COLUMNS = ("customer_id", "order_date", "amount")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class AccuracyMetrics(_Model):
-    mae: float
-    rmse: float
-    predicted_total: float
-    actual_total: float
-    total_error_pct: float | None = Field(description="(predicted - actual) / actual x 100; null when actual is 0")
-    spearman: float | None = Field(description="Rank correlation; null when either side is constant")
-    normalized_gini: float | None = Field(description="null when every actual value is equal")
-
-
-class Comparison(_Model):
-    model: AccuracyMetrics
-    baseline: AccuracyMetrics
-    model_beats_baseline: dict[str, bool] = Field(description="Per metric: is the model strictly better?")
-
-
-class HoldoutReport(_Model):
-    model: ModelName
-    calibration_end: str
-    holdout_end: str
-    holdout_days: int
-    time_unit_days: float
-    n_customers: int = Field(description="Customers first seen by calibration_end (the scored ones)")
-    n_customers_first_seen_in_holdout: int
-    n_purchase_days_after_holdout_end: int
-    purchase_fit: ModelFit
-    spend_fit: GammaGammaFit | None
-    purchases: Comparison
-    revenue: Comparison
-    warnings: list[str] = Field(default_factory=list)
 
 
 def _read_transactions(transactions: pd.DataFrame) -> pd.DataFrame:

@@ -53,6 +53,7 @@ def normalize_notes(text: str) -> NormalizedInput:
     return NormalizedInput(
         segments=segments,
         business=business,
+        business_evidence={k: v for k, v in draft.business.evidence.items() if getattr(business, k, None) is not None},
         constraints=constraints,
         main_tension=draft.stated_tension or draft.cued_tension,
         confidence=confidence,

@@ -318,6 +318,7 @@ def orders_to_input(analysis: OrdersAnalysis) -> NormalizedInput:
     return NormalizedInput(
         segments=[segment.model_copy(deep=True) for segment in analysis.segments],
         business=analysis.business.model_copy(deep=True),
+        business_evidence=dict(analysis.business_evidence),
         main_tension=analysis.main_tension,
         confidence=analysis.confidence,
         warnings=warnings,

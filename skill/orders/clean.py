@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from skill.orders.mapping import ColumnMapping
 from skill.orders.models import CleaningReport, CurrencyReconciliation, ExclusionLine
@@ -86,26 +88,117 @@ class LoadedOrders:
     warnings: list[str] = field(default_factory=list)
 
 
-def _first_per_order(values: pd.Series, order_code: np.ndarray, keep_row: np.ndarray, n_orders: int) -> pd.Categorical:
-    """First non-empty cell of each order, as a Categorical of stripped text.
+def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """pd.factorize, through pyarrow's dictionary_encode for Arrow-backed text.
 
-    Text is factorised once and only the integer codes are grouped, so a million
-    rows of strings are never copied or compared row by row.
+    Same codes and uniques (first-appearance order, -1 for missing); pandas' own path
+    is about three times slower on high-cardinality columns such as order ids.
     """
-    codes, uniques = pd.factorize(values)
-    cleaned_codes, categories = pd.factorize(clean_text(pd.Series(uniques, dtype="str" if len(uniques) else "object")))
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        return pd.factorize(values)
+    encoded = pc.dictionary_encode(values.array.__arrow_array__())
+    if encoded.num_chunks == 0:
+        return pd.factorize(values)
+    indices = pa.chunked_array([chunk.indices for chunk in encoded.chunks])
+    codes = pc.fill_null(indices, -1).to_numpy().astype(np.int64)
+    return codes, pd.Index(pd.array(encoded.chunks[0].dictionary, dtype=values.dtype))
+
+
+def _first_row(order_code: np.ndarray, valid: np.ndarray, n_orders: int) -> np.ndarray:
+    """Index of each order's first row where `valid` holds, -1 if none (one unbuffered ufunc pass, no sort)."""
+    candidates = np.flatnonzero(valid)
+    first = np.full(n_orders, len(valid), dtype=np.int64)
+    np.minimum.at(first, order_code[candidates], candidates)
+    return np.where(first < len(valid), first, -1)
+
+
+@dataclass(frozen=True)
+class _Folded:
+    """Per-order codes into `categories` (-1 = missing): a Categorical without the cost of
+    validating hundreds of thousands of categories (order dates, customer keys)."""
+
+    codes: np.ndarray
+    categories: pd.Index
+
+    def text(self, orders: np.ndarray, index: pd.Index) -> pd.Series:
+        """The labels of `orders` as a str column (missing for -1), by one Arrow take."""
+        codes = self.codes[orders]
+        labels = pa.array(np.asarray(self.categories, dtype=object), type=pa.large_string())
+        taken = pc.take(labels, pa.array(codes, mask=codes < 0))
+        return pd.Series(pd.arrays.ArrowStringArray(taken, dtype=pd.StringDtype("pyarrow", na_value=np.nan)), index=index)
+
+
+def _fold_codes(row_codes: np.ndarray, order_code: np.ndarray, n_orders: int, categories) -> _Folded:
+    """Each order's first non-missing code (-1 marks missing), over `categories`."""
+    first = _first_row(order_code, row_codes >= 0, n_orders)
+    codes = np.where(first >= 0, row_codes[np.maximum(first, 0)], -1) if len(row_codes) else first
+    return _Folded(codes, pd.Index(categories))
+
+
+def _cleaned_codes(codes: np.ndarray, uniques) -> tuple[np.ndarray, pd.Index]:
+    """Row codes of the stripped, non-empty text of factorised cells (-1 for missing), and that text.
+
+    Only the distinct values are converted and stripped, so a million rows of strings
+    are never copied or compared row by row.
+    """
+    raw = pd.Series(uniques, dtype="str" if len(uniques) else "object")
+    cleaned = clean_text(raw)
+    if cleaned.notna().all() and cleaned.eq(raw).all():
+        # Nothing to strip: the distinct values stay distinct and keep their codes.
+        return codes, pd.Index(cleaned.array)
+    cleaned_codes, categories = _factorize(cleaned)
     row_codes = np.where(codes >= 0, cleaned_codes[np.maximum(codes, 0)] if len(uniques) else -1, -1)
-    row_codes = np.where(keep_row, row_codes, -1).astype("float64")
-    row_codes[row_codes < 0] = np.nan
-    first = pd.Series(row_codes).groupby(order_code).first().reindex(range(n_orders))
-    return pd.Categorical.from_codes(first.fillna(-1).to_numpy(dtype=np.int64), categories=pd.Index(categories))
+    return row_codes, categories
 
 
-def _on_categories(cat: pd.Categorical, func, missing) -> np.ndarray:
+class _RowIdentity:
+    """Exact duplicate detection: one integer per distinct row, built a column at a time.
+
+    Each column contributes its factorised codes; the running key is re-factorised
+    before it could overflow, so the result is exact (no hash collisions). Numeric
+    columns come last and only for rows still tied on every other column (rarely
+    more than a few percent), compared bit for bit as pandas' row hashing does.
+    """
+
+    def __init__(self, n_rows: int) -> None:
+        self.key = np.zeros(n_rows, dtype=np.int64)
+        self.size = 1
+        self.numbers: list[pd.Series] = []
+
+    @staticmethod
+    def _combine(key: np.ndarray, size: int, codes: np.ndarray, n_values: int) -> tuple[np.ndarray, int]:
+        if size * (n_values + 1) >= 2**62:
+            key, uniques = pd.factorize(key)
+            size = len(uniques)
+        return key * (n_values + 1) + (codes + 1), size * (n_values + 1)
+
+    def add(self, codes: np.ndarray, n_values: int) -> None:
+        self.key, self.size = self._combine(self.key, self.size, codes, n_values)
+
+    def add_numbers(self, values: pd.Series) -> None:
+        self.numbers.append(values)
+
+    def duplicated(self) -> tuple[np.ndarray, np.ndarray]:
+        """(row is a copy of an earlier row, dense row key: equal exactly for identical rows)."""
+        key, uniques = pd.factorize(self.key)
+        tied = np.flatnonzero(np.bincount(key)[key] > 1)
+        sub_key, size = key[tied], len(uniques)
+        for values in self.numbers:
+            bits = values.to_numpy()[tied]
+            codes, distinct = pd.factorize(bits.view(f"u{bits.dtype.itemsize}"))
+            sub_key, size = self._combine(sub_key, size, codes, len(distinct))
+        sub_key, _ = pd.factorize(sub_key)
+        key[tied] = len(uniques) + sub_key
+        first = np.full(len(uniques) + len(tied), len(key), dtype=np.int64)
+        np.minimum.at(first, key, np.arange(len(key)))
+        return first[key] != np.arange(len(key)), key
+
+
+def _on_categories(cat: _Folded, func, missing) -> np.ndarray:
     """Apply `func` to the few distinct values of `cat`, then spread the result to every order."""
     per_category = np.asarray(func(pd.Series(cat.categories, dtype=object)))
     if len(per_category) == 0:
-        return np.full(len(cat), missing)
+        return np.full(len(cat.codes), missing)
     return np.where(cat.codes >= 0, per_category[np.maximum(cat.codes, 0)], missing)
 
 
@@ -116,7 +209,7 @@ def _status_reason_of(statuses: pd.Series) -> np.ndarray:
     return np.array([by_value.get(value, "") for value in normalized], dtype=object)
 
 
-def _unknown_statuses(status: pd.Categorical) -> list[tuple[str, int]]:
+def _unknown_statuses(status: _Folded) -> list[tuple[str, int]]:
     known = set().union(*STATUS_REASONS.values(), KEPT_STATUSES)
     counts = np.bincount(status.codes[status.codes >= 0], minlength=len(status.categories))
     normalized = pd.Series(status.categories, dtype=object).str.lower().str.replace(r"[\s-]+", "_", regex=True)
@@ -124,38 +217,79 @@ def _unknown_statuses(status: pd.Categorical) -> list[tuple[str, int]]:
     return sorted(unknown, key=lambda item: -item[1])
 
 
-def _upper_currency(cat: pd.Categorical) -> pd.Categorical:
+def _upper_currency(cat: _Folded) -> _Folded:
     codes, categories = pd.factorize(pd.Series(cat.categories, dtype=object).str.upper())
-    return pd.Categorical.from_codes(np.where(cat.codes >= 0, codes[np.maximum(cat.codes, 0)] if len(codes) else -1, -1), pd.Index(categories))
+    return _Folded(np.where(cat.codes >= 0, codes[np.maximum(cat.codes, 0)] if len(codes) else -1, -1), pd.Index(categories))
 
 
 def _cents(values: pd.Series) -> np.ndarray:
     return np.round(values.fillna(0.0).to_numpy(dtype="float64") * 100).astype(np.int64)
 
 
-def _customer_keys(rows: pd.DataFrame, mapping: ColumnMapping, salt: str) -> pd.Series:
-    """One key per row: email, else customer id, else phone. Emails, phones and id values holding an '@' are hashed."""
-    key = pd.Series(np.nan, index=rows.index, dtype="str")
+def _customer_key_codes(rows: dict[str, pd.Series], factorized: dict, mapping: ColumnMapping, salt: str) -> tuple[np.ndarray, pd.Index]:
+    """One key per row: email, else customer id, else phone. Emails, phones and id values holding an '@' are hashed.
+
+    Works on the distinct values of each column and returns row codes into the
+    distinct keys (-1 for none), so no per-row string is ever built.
+    """
+    per_source: list[tuple[np.ndarray, pd.Series]] = []
     if "email" in rows:
-        email = clean_text(rows["email"]).str.lower()
-        key = key.fillna(hash_keys(email, salt))
+        codes, uniques = factorized["email"]
+        email = clean_text(pd.Series(uniques)).str.lower()
+        per_source.append((codes, hash_keys(email, salt)))
     if "customer_id" in rows:
-        ids = clean_text(rows["customer_id"])
+        codes, uniques = factorized["customer_id"]
+        ids = clean_text(pd.Series(uniques))
         if mapping.source_format == "woocommerce":
             ids = ids.where(ids != "0")  # Customer User 0 is WooCommerce's guest
         private = ids.str.contains("@", regex=False).fillna(False).astype(bool)
         if private.any():
             ids = ids.where(~private, hash_keys(ids.where(private).str.lower(), salt))
-        key = key.fillna(ids)
+        per_source.append((codes, ids))
     if "phone" in rows:
-        digits = clean_text(rows["phone"]).str.replace(r"\D", "", regex=True)
-        key = key.fillna(hash_keys(digits.where(digits.str.len() >= 6), salt))
-    return key
+        codes, uniques = factorized["phone"]
+        digits = clean_text(pd.Series(uniques)).str.replace(r"\D", "", regex=True)
+        per_source.append((codes, hash_keys(digits.where(digits.str.len() >= 6), salt)))
+    n_rows = len(next(iter(rows.values())))
+    key = np.full(n_rows, -1, dtype=np.int64)
+    offset = 0
+    for codes, labels in per_source:
+        usable = labels.notna().to_numpy()
+        found = (codes >= 0) & usable[np.maximum(codes, 0)] if len(labels) else np.zeros(n_rows, dtype=bool)
+        key = np.where((key < 0) & found, codes + offset, key)
+        offset += len(labels)
+    all_labels = pd.concat([labels for _, labels in per_source], ignore_index=True).astype("str")
+    label_codes, distinct = pd.factorize(all_labels)
+    return np.where(key >= 0, label_codes[np.maximum(key, 0)] if len(all_labels) else -1, -1), distinct
 
 
-def _row_frame(raw: RawTable, mapping: ColumnMapping) -> pd.DataFrame:
-    columns = {f: raw.frame[m.column] for f, m in mapping.fields.items()}
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(raw.frame)))
+TEXT_FIELDS = ("order_date", "channel", "product", "currency", "status", "cancelled_at", "tags", "test", "livemode", "captured", "discount_code")  # fmt: skip
+KEY_FIELDS = ("email", "customer_id", "phone")
+
+
+def _row_columns(raw: RawTable, mapping: ColumnMapping) -> dict[str, pd.Series]:
+    """Mapped columns by field name, sharing the raw frame's memory (no copy of a million rows)."""
+    index = pd.RangeIndex(len(raw.frame))
+    return {f: pd.Series(raw.frame[m.column].array, index=index, name=f, copy=False) for f, m in mapping.fields.items()}
+
+
+def _order_codes(rows: dict[str, pd.Series], factorized: dict) -> tuple[np.ndarray, object]:
+    """Row -> order code (0..n-1 in order of first appearance) and the order ids; rows without an id are orders of their own."""
+    n_rows = len(next(iter(rows.values())))
+    if "order_id" in rows:
+        codes, uniques = factorized["order_id"]
+        order_code, labels = _cleaned_codes(codes, uniques)
+        if (order_code >= 0).all():
+            return order_code, labels
+        index = pd.Series(np.arange(n_rows).astype(str))
+        order_key = clean_text(rows["order_id"]).fillna("row:" + index)
+    else:
+        order_key = pd.Series(np.arange(n_rows).astype(str), dtype="str")
+    return pd.factorize(order_key)
+
+
+def _is_number_column(values: pd.Series) -> bool:
+    return isinstance(values.dtype, np.dtype) and values.dtype.kind in "biufmM"
 
 
 def clean_orders(
@@ -167,8 +301,9 @@ def clean_orders(
     id_salt: str = DEFAULT_ID_SALT,
 ) -> LoadedOrders:
     """Map, parse, fold and filter the export; see the module docstring for the rules."""
-    rows = _row_frame(raw, mapping)
-    n_rows = len(rows)
+    rows = _row_columns(raw, mapping)
+    n_rows = len(raw.frame)
+    index = pd.RangeIndex(n_rows)
     if n_rows == 0:
         raise OrdersInputError("The export has a header but no rows")
     warnings: list[str] = []
@@ -178,7 +313,7 @@ def clean_orders(
         raise OrdersInputError(f"fx_rates must be positive numbers; check {bad_rates}")
 
     # -- parse money ---------------------------------------------------------------
-    unreadable = pd.Series(False, index=rows.index)
+    unreadable = pd.Series(False, index=index)
     money: dict[str, pd.Series] = {}
     for name in ("amount", "quantity", "unit_price", "refund", "discount", "cost", "margin"):
         if name in rows:
@@ -189,7 +324,6 @@ def clean_orders(
         amount = money["amount"]
     else:
         amount = money["quantity"] * money["unit_price"]
-    currency_col = clean_text(rows["currency"]).str.upper() if "currency" in rows else None
     minor_units = bool(
         mapping.source_format == "stripe"
         and mapping.column("amount") == "amount"
@@ -197,47 +331,62 @@ def clean_orders(
     )
     if minor_units:
         # Stripe API fields (amount, amount_refunded) are integers in the currency's minor unit.
-        divisor = pd.Series(100.0, index=rows.index)
-        if currency_col is not None:
-            divisor = divisor.where(~currency_col.isin(ZERO_DECIMAL_CURRENCIES), 1.0)
+        divisor = pd.Series(100.0, index=index)
+        if "currency" in rows:
+            divisor = divisor.where(~clean_text(rows["currency"]).str.upper().isin(ZERO_DECIMAL_CURRENCIES), 1.0)
         amount = amount / divisor
         if "refund" in money:
             money["refund"] = money["refund"] / divisor
-    refund = money.get("refund", pd.Series(0.0, index=rows.index)).abs()
+    refund = money.get("refund", pd.Series(0.0, index=index)).abs()
 
     # -- order ids, duplicates, line-item folding ---------------------------------------
-    if "order_id" in rows:
-        order_key = clean_text(rows["order_id"])
-        order_key = order_key.fillna("row:" + pd.Series(rows.index.astype(str), index=rows.index))
-    else:
-        order_key = pd.Series(rows.index.astype(str), index=rows.index)
-    if "order_id" in rows:
-        row_hash = pd.util.hash_pandas_object(rows, index=False)
-        duplicate = row_hash.duplicated().to_numpy()
+    # Each column is factorised once; its codes serve duplicate detection, order keys,
+    # customer keys and the first value per order alike.
+    identity = _RowIdentity(n_rows) if "order_id" in rows else None
+    to_factorize = [
+        name for name, values in rows.items()
+        if name in ("order_id", *KEY_FIELDS, *TEXT_FIELDS) or (identity is not None and not _is_number_column(values))
+    ]
+    factorized = {name: _factorize(rows[name]) for name in to_factorize}
+    order_code, order_labels = _order_codes(rows, factorized)
+    n_orders = len(order_labels)
+    text: dict[str, _Folded] = {}
+    for name, values in rows.items():
+        if name in TEXT_FIELDS or (identity is not None and not _is_number_column(values)):
+            codes, uniques = factorized[name]
+            if identity is not None:
+                identity.add(codes, len(uniques))
+            if name in TEXT_FIELDS:
+                row_codes, categories = _cleaned_codes(codes, uniques)
+                text[name] = _fold_codes(row_codes, order_code, n_orders, categories)
+        elif identity is not None:
+            identity.add_numbers(values)
+    if identity is not None:
+        duplicate, row_key = identity.duplicated()
     else:
         # Without order ids identical rows are legitimate repeat purchases (CDNOW has many).
-        row_hash = None
-        duplicate = np.zeros(n_rows, dtype=bool)
-    order_code, order_labels = pd.factorize(order_key)
+        duplicate, row_key = np.zeros(n_rows, dtype=bool), None
 
     row_amount_cents = _cents(amount)
     if mapping.amount_level == "order":
         # The order total counts once: on the first row that carries one (Shopify leaves the rest empty,
         # WooCommerce repeats it on every line).
+        # A copy of an earlier row is never the first, so the head is always a kept row.
         has_amount = amount.notna().to_numpy()
-        first_with_amount = pd.Series(np.where(has_amount, np.arange(n_rows), n_rows)).groupby(order_code).transform("min")
-        head = (np.arange(n_rows) == first_with_amount.to_numpy()) & has_amount
+        first_with_amount = _first_row(order_code, has_amount, n_orders)
+        head = np.zeros(n_rows, dtype=bool)
+        head[first_with_amount[first_with_amount >= 0]] = True
         head_copy = np.zeros(n_rows, dtype=bool)
-        if row_hash is not None:
-            head_hash = pd.Series(np.where(head, row_hash.to_numpy(), 0)).groupby(order_code).transform("max").to_numpy()
-            head_copy = duplicate & has_amount & (row_hash.to_numpy() == head_hash)
+        if row_key is not None:
+            head_key = np.full(n_orders, -1, dtype=np.int64)
+            head_key[order_code[head]] = row_key[head]
+            head_copy = duplicate & has_amount & (row_key == head_key[order_code])
         counted = head | head_copy
     else:
         counted = ~amount.isna().to_numpy()
     rows_without_amount = int(n_rows - amount.notna().sum())
     keep_row = ~duplicate
 
-    key = _customer_keys(rows, mapping, id_salt)
     kept_rows = pd.DataFrame({"order": order_code[keep_row], "amount": amount.to_numpy()[keep_row], "refund": refund.to_numpy()[keep_row]})
     if mapping.amount_level == "order":
         kept_rows.loc[~head[keep_row], "amount"] = np.nan
@@ -257,18 +406,13 @@ def clean_orders(
         # sum() of an all-missing group is 0; an order with no readable amount must stay missing.
         orders["amount"] = orders["amount"].where(grouped["amount"].count() > 0)
     orders["n_rows"] = grouped.size()
-    n_orders = len(orders)
-    text = {
-        name: _first_per_order(rows[name], order_code, keep_row, n_orders)
-        for name in ("order_date", "channel", "product", "currency", "status", "cancelled_at", "tags", "test", "livemode", "captured", "discount_code")  # fmt: skip
-        if name in rows
-    }
-    orders["customer_id"] = _first_per_order(key, order_code, keep_row, n_orders)
+    key_codes, keys = _customer_key_codes(rows, factorized, mapping, id_salt)
+    customer_key = _fold_codes(key_codes, order_code, n_orders, keys)
     orders["order_id"] = np.asarray(order_labels)
     orders = orders.reset_index(drop=True)
 
     # -- per-order reasons -----------------------------------------------------------------
-    orders["order_date"] = _on_categories(text["order_date"], to_datetime, np.datetime64("NaT"))
+    orders["order_date"] = _on_categories(text["order_date"], to_datetime, np.datetime64("NaT", "ns"))
     orders["order_date"] = orders["order_date"].astype("datetime64[ns]")
     reasons: dict[str, pd.Series] = {"unparseable_date": orders["order_date"].isna()}
     no = np.zeros(n_orders, dtype=bool)
@@ -300,7 +444,7 @@ def clean_orders(
         warnings.append(f"Unrecognised order status values kept as paid: {listed}")
 
     # -- currency --------------------------------------------------------------------------
-    no_currency = pd.Categorical.from_codes(np.full(n_orders, -1), categories=pd.Index([], dtype=object))
+    no_currency = _Folded(np.full(n_orders, -1), pd.Index([], dtype=object))
     source_currency = _upper_currency(text["currency"]) if "currency" in text else no_currency
     counts = pd.Series(np.bincount(source_currency.codes[source_currency.codes >= 0], minlength=len(source_currency.categories)), index=source_currency.categories)
     counts = counts[counts > 0].sort_values(ascending=False, kind="stable")
@@ -309,7 +453,6 @@ def clean_orders(
         raise OrdersInputError(f"No orders in {analysis_currency}; the export has {sorted(counts.index)}")
     # Per-order currency label as a plain array; orders without one count as the analysis currency.
     currency_key = np.append(np.asarray(source_currency.categories, dtype=object), analysis_currency or "")[source_currency.codes]
-    orders["source_currency"] = source_currency
     rate = pd.Series(1.0, index=orders.index)
     missing_currency = int((source_currency.codes < 0).sum())
     if analysis_currency is not None:
@@ -401,12 +544,14 @@ def clean_orders(
         # A refund gives back its share of the order's margin.
         kept_share = (kept["net"] / kept["amount"]).where(kept["amount"] > 0, 1.0).clip(lower=0)
         kept["margin_amount"] = kept["margin_amount"] * kept_share
-    for name in ("channel", "product"):
-        kept[name] = pd.Series(text[name][kept.index.to_numpy()], index=kept.index) if name in text else pd.Series(np.nan, index=kept.index, dtype="str")
+    kept_orders = kept.index.to_numpy()
+    kept = kept.reset_index(drop=True)
+    none = _Folded(np.full(n_orders, -1), pd.Index([], dtype=object))
+    folded = {"customer_id": customer_key, "channel": text.get("channel", none), "product": text.get("product", none), "source_currency": source_currency}  # fmt: skip
+    for name, values in folded.items():
+        kept[name] = values.text(kept_orders, kept.index)
     columns = ["order_id", "customer_id", "order_date", "amount", "refund", "net", "is_return", "has_discount", "margin_amount", "channel", "product", "source_currency"]  # fmt: skip
-    kept = kept[columns].reset_index(drop=True)
-    for name in ("customer_id", "channel", "product", "source_currency"):
-        kept[name] = kept[name].astype("str").where(kept[name].notna())
+    kept = kept[columns]
 
     returns = kept["is_return"]
     guest = kept["customer_id"].isna() & ~returns

@@ -63,12 +63,13 @@ def _group_clv(customers: pd.DataFrame, by: pd.Series, limit: int | None) -> lis
 def cohort_report(orders: pd.DataFrame, customers: pd.DataFrame, as_of: pd.Timestamp, period: str) -> CohortReport:
     """Retention and cumulative net revenue per customer by acquisition cohort, plus CLV breakdowns."""
     first = customers.set_index("customer_id")["first_order"]
-    position = first.index.get_indexer(orders["customer_id"])
+    # Look up each distinct id once; rows then carry their customer's table position.
+    codes, distinct_ids = pd.factorize(orders["customer_id"])
+    position = np.append(first.index.get_indexer(distinct_ids), -1)[codes]
     in_table = (position >= 0) & (orders["order_date"] <= as_of).to_numpy()
-    known = orders[in_table]
     cohort_of_customer = pd.Series(period_index(first, period), index=first.index)
     cohort = cohort_of_customer.to_numpy()[position[in_table]]
-    offset = period_index(known["order_date"], period) - cohort
+    offset = period_index(orders["order_date"][in_table], period) - cohort
     last_period = int(period_index(pd.Series([as_of]), period)[0])
     sizes = cohort_of_customer.value_counts().sort_index()
     truncated: list[str] = []
@@ -81,13 +82,13 @@ def cohort_report(orders: pd.DataFrame, customers: pd.DataFrame, as_of: pd.Times
 
     cells = pd.DataFrame(
         {
-            "customer_id": known["customer_id"].to_numpy(), "cohort": cohort, "offset": offset,
-            "net": known["net"].to_numpy(), "is_return": known["is_return"].to_numpy(),
+            "customer": position[in_table], "cohort": cohort, "offset": offset,
+            "net": orders["net"].to_numpy()[in_table], "is_return": orders["is_return"].to_numpy()[in_table],
         }
     )
     cells = cells[cells["cohort"].isin(sizes.index) & (cells["offset"] < periods)]
     purchases = cells[~cells["is_return"]]
-    active = purchases.drop_duplicates(["customer_id", "offset"]).groupby(["cohort", "offset"]).size()
+    active = purchases.drop_duplicates(["customer", "offset"]).groupby(["cohort", "offset"]).size()
     active = active.unstack(fill_value=0).reindex(index=sizes.index, columns=range(periods), fill_value=0)
     revenue = cells.groupby(["cohort", "offset"])["net"].sum().unstack(fill_value=0.0)
     revenue = revenue.reindex(index=sizes.index, columns=range(periods), fill_value=0.0).cumsum(axis=1)
@@ -102,7 +103,7 @@ def cohort_report(orders: pd.DataFrame, customers: pd.DataFrame, as_of: pd.Times
         ]
 
     labels = {c: period_label(int(c), period) for c in sizes.index.union(cohort_of_customer.unique())}
-    cohort_labels = pd.Series(cohort_of_customer.to_numpy()[first.index.get_indexer(customers["customer_id"])]).map(labels)
+    cohort_labels = pd.Series(cohort_of_customer.to_numpy()).map(labels)
     return CohortReport(
         period=period,
         retention_pct=rows(retention),

@@ -23,6 +23,35 @@ def _days(values: pd.Series) -> np.ndarray:
     return values.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
 
 
+def _history_order(code: np.ndarray, date: np.ndarray, order_id: pd.Series, position: np.ndarray) -> np.ndarray:
+    """Stable order by (customer code, date, order id), as a sort on those three columns gives.
+
+    Row i's order id is order_id.iloc[position[i]].
+
+    Sorting integers is cheap; order ids are compared only within the rare runs of one
+    customer's orders at the same instant, instead of sorting every id string.
+    """
+    order = np.lexsort((date, code))
+    code_s, date_s = code[order], date[order]
+    same_as_previous = (code_s[1:] == code_s[:-1]) & (date_s[1:] == date_s[:-1])
+    if not same_as_previous.any():
+        return order
+    starts = np.r_[True, ~same_as_previous]
+    run = np.cumsum(starts) - 1
+    tied_run = np.bincount(run)[run] > 1
+    at = order[tied_run]
+    tied = pd.DataFrame({"run": run[tied_run], "order_id": order_id.iloc[position[at]].to_numpy(), "at": at})
+    order[tied_run] = tied.sort_values(["run", "order_id"], kind="stable")["at"].to_numpy()
+    return order
+
+
+def _day_groups(code: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows sorted by (code, day) -> start index of each (code, day) run and of each code run."""
+    new_code = np.r_[True, code[1:] != code[:-1]]
+    new_day = new_code | np.r_[True, day[1:] != day[:-1]]
+    return np.flatnonzero(new_day), np.flatnonzero(new_code)
+
+
 def customer_table(orders: pd.DataFrame, as_of: pd.Timestamp, *, assumed_margin_pct: float | None = None) -> pd.DataFrame:
     """One row per customer with at least one purchase on or before `as_of` (columns: CUSTOMER_COLUMNS).
 
@@ -31,28 +60,31 @@ def customer_table(orders: pd.DataFrame, as_of: pd.Timestamp, *, assumed_margin_
     measured margin when the export had cost or margin, else net revenue x
     `assumed_margin_pct` (NaN if neither).
     """
-    known = orders[orders["customer_id"].notna() & (orders["order_date"] <= as_of)]
-    codes, labels = pd.factorize(known["customer_id"])
-    purchase = ~known["is_return"].to_numpy()
-    day = _days(known["order_date"])
+    keep = (orders["customer_id"].notna() & (orders["order_date"] <= as_of)).to_numpy()
+    codes, labels = pd.factorize(orders["customer_id"][keep])
+    is_return = orders["is_return"].to_numpy()[keep]
+    purchase = ~is_return
+    date = orders["order_date"].to_numpy()[keep]
     as_of_day = int(np.datetime64(as_of.normalize(), "D").astype(np.int64))
 
+    position = np.flatnonzero(keep)[purchase]
+
+    def column(name: str) -> np.ndarray:
+        return orders[name].to_numpy()[position]
+
+    p_code, p_date = codes[purchase], date[purchase]
+    order = _history_order(p_code, p_date.view(np.int64), orders["order_id"], position)
     p = pd.DataFrame(
         {
-            "code": codes[purchase],
-            "day": day[purchase],
-            "amount": known["amount"].to_numpy()[purchase],
-            "refund": known["refund"].to_numpy()[purchase],
-            "net": known["net"].to_numpy()[purchase],
-            "margin": known["margin_amount"].to_numpy()[purchase],
-            "discount": known["has_discount"].to_numpy()[purchase],
-            "date": known["order_date"].to_numpy()[purchase],
-            "order_id": known["order_id"].to_numpy()[purchase],
-            "channel": known["channel"].to_numpy()[purchase],
-            "product": known["product"].to_numpy()[purchase],
+            "code": p_code[order],
+            "amount": column("amount")[order],
+            "refund": column("refund")[order],
+            "net": column("net")[order],
+            "margin": column("margin_amount")[order],
+            "discount": column("has_discount")[order],
+            "date": p_date[order],
         }
     )
-    p = p.sort_values(["code", "date", "order_id"], kind="stable")
     g = p.groupby("code", sort=True)
     table = g.agg(
         first_order=("date", "min"),
@@ -65,19 +97,25 @@ def customer_table(orders: pd.DataFrame, as_of: pd.Timestamp, *, assumed_margin_
         discount_orders=("discount", "sum"),
     )
     measured_margin = p["margin"].notna().any()
-    returned = pd.Series(-known["amount"].to_numpy()[~purchase]).groupby(codes[~purchase]).sum()
+    returned = pd.Series(-orders["amount"].to_numpy()[keep][is_return]).groupby(codes[is_return]).sum()
     table["returns"] = returned.reindex(table.index, fill_value=0.0)
     table["net_revenue"] = table["purchase_net"] - table["returns"]
     if not measured_margin and assumed_margin_pct is not None:
         table["gross_margin"] = table["net_revenue"] * assumed_margin_pct / 100
     elif not measured_margin:
         table["gross_margin"] = np.nan
-    firsts = p.drop_duplicates("code", keep="first").set_index("code")
-    table["channel"] = firsts["channel"]
-    table["first_product"] = firsts["product"]
 
     # Purchase days: frequency/recency/T/monetary_value as lifetimes computes them at freq='D'.
-    days = p.groupby(["code", "day"], sort=True)["net"].sum().reset_index()
+    code = p["code"].to_numpy()
+    day = p_date[order].astype("datetime64[D]").astype(np.int64)
+    day_starts, code_starts = _day_groups(code, day)
+    first_of_customer = position[order[code_starts]]
+    table["channel"] = orders["channel"].iloc[first_of_customer].to_numpy()
+    table["first_product"] = orders["product"].iloc[first_of_customer].to_numpy()
+    run = np.zeros(len(day), dtype=np.int64)
+    run[day_starts[1:]] = 1
+    day_net = p["net"].groupby(np.cumsum(run), sort=True).sum()
+    days = pd.DataFrame({"code": code[day_starts], "day": day[day_starts], "net": day_net.to_numpy()})
     per_customer = days.groupby("code", sort=True)
     first_day = per_customer["day"].min()
     last_day = per_customer["day"].max()
@@ -105,12 +143,25 @@ def customer_table(orders: pd.DataFrame, as_of: pd.Timestamp, *, assumed_margin_
 
 
 def inter_purchase_gaps(orders: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Days between consecutive purchase days of each customer: columns customer_id, gap_days."""
-    known = orders[orders["customer_id"].notna() & ~orders["is_return"] & (orders["order_date"] <= as_of)]
-    days = pd.DataFrame({"customer_id": known["customer_id"].to_numpy(), "day": _days(known["order_date"])})
-    days = days.drop_duplicates().sort_values(["customer_id", "day"])
-    same = days["customer_id"].eq(days["customer_id"].shift())
-    return pd.DataFrame({"customer_id": days.loc[same, "customer_id"], "gap_days": days["day"].diff()[same]}).reset_index(drop=True)
+    """Days between consecutive purchase days of each customer: columns customer_id, gap_days.
+
+    Rows come sorted by customer id then day. Ids are ranked once (sorting the
+    distinct ids only), so the per-row work is on integers.
+    """
+    known = (orders["customer_id"].notna() & ~orders["is_return"] & (orders["order_date"] <= as_of)).to_numpy()
+    codes, labels = pd.factorize(orders["customer_id"][known])
+    by_name = labels.argsort()
+    rank = np.empty(len(labels), dtype=np.int64)
+    rank[by_name] = np.arange(len(labels))
+    day = _days(orders["order_date"][known])
+    first_day = int(day.min()) if len(day) else 0
+    span = int(day.max()) - first_day + 1 if len(day) else 1
+    pairs = np.sort(rank[codes] * span + (day - first_day))
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]
+    customer, day_of_pair = np.divmod(pairs, span)
+    same = np.r_[False, customer[1:] == customer[:-1]]
+    gap_days = np.diff(day_of_pair, prepend=0)[same].astype("float64")
+    return pd.DataFrame({"customer_id": labels[by_name[customer[same]]], "gap_days": gap_days})
 
 
 def lifetimes_summary(customers: pd.DataFrame) -> pd.DataFrame:

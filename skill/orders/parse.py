@@ -74,7 +74,10 @@ def to_datetime(values: pd.Series) -> pd.Series:
     best = int(np.argmax(scores))
     if scores[best] >= 0.9 * len(sample):
         return pd.to_datetime(text, format=DATE_FORMATS[best], errors="coerce").astype("datetime64[ns]")
-    return pd.to_datetime(text, format="mixed", errors="coerce").astype("datetime64[ns]")
+    parsed = pd.to_datetime(text, format="mixed", errors="coerce")
+    if isinstance(parsed.dtype, pd.DatetimeTZDtype):  # one offset for all parsed cells: keep wall time, as above
+        parsed = parsed.dt.tz_localize(None)
+    return parsed.astype("datetime64[ns]")
 
 
 def to_flag(values: pd.Series) -> pd.Series:

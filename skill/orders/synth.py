@@ -31,6 +31,14 @@ FAULTS = {
     "bad_date": (0.01, "unparseable_date"),
     "zero": (0.03, "zero_amount"),
 }
+WINDOW_DAYS = 540
+# Customer behaviour (see _purchase_histories): while active, one repeat order every
+# two months on average; death rates average 1 / 240 a day (a typical customer stays
+# about eight months).
+PURCHASE_RATE_SHAPE = 1.5
+PURCHASE_RATE_MEAN_PER_DAY = 1 / 60
+DEATH_RATE_SHAPE = 2.0
+DEATH_RATE_MEAN_PER_DAY = 1 / 240
 UNSUPPORTED = {
     "shopify": {"not_captured", "failed"},
     "woocommerce": {"not_captured", "voided", "test"},
@@ -64,18 +72,43 @@ def _faults(rng: np.random.Generator, n: int, kind: str) -> np.ndarray:
     return np.array(names)[rng.choice(len(names), size=n, p=p / p.sum())]
 
 
+def _purchase_histories(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(customer index, seconds since the window start) of exactly n orders, in time order.
+
+    Customers arrive uniformly over the window; each buys once on arrival, then at a
+    Poisson rate ~ Gamma until an exponential lifetime with a Gamma-distributed death
+    rate ends (the Pareto/NBD story), or the window closes. Customers are added until
+    they account for n orders (the last one's history is cut short to land on n), so
+    fitted churn models see real dropout."""
+    arrival = rng.random(n) * WINDOW_DAYS  # n customers always suffice: each buys at least once
+    rate = rng.gamma(PURCHASE_RATE_SHAPE, PURCHASE_RATE_MEAN_PER_DAY / PURCHASE_RATE_SHAPE, n)
+    death_rate = rng.gamma(DEATH_RATE_SHAPE, DEATH_RATE_MEAN_PER_DAY / DEATH_RATE_SHAPE, n)
+    active_days = np.minimum(rng.exponential(1 / death_rate), WINDOW_DAYS - arrival)
+    orders_per_customer = 1 + rng.poisson(rate * active_days)
+    n_customers = int(np.searchsorted(np.cumsum(orders_per_customer), n)) + 1
+    orders_per_customer = orders_per_customer[:n_customers]
+    orders_per_customer[-1] -= orders_per_customer.sum() - n
+    customer = np.repeat(np.arange(n_customers), orders_per_customer)
+    first_order = np.r_[True, customer[1:] != customer[:-1]]
+    # given their number, a Poisson process's events are uniform over the active span
+    offset = np.where(first_order, 0.0, rng.random(n) * active_days[customer])
+    seconds = np.floor((arrival[customer] + offset) * 86400).astype(np.int64)
+    chronological = np.argsort(seconds, kind="stable")
+    return customer[chronological], seconds[chronological]
+
+
 def generate_export(kind: str, n_orders: int, seed: int = 0, *, eur_share: float = 0.1) -> tuple[pd.DataFrame, GroundTruth]:
     """A `kind` export with about `n_orders` orders and its ground truth (analysis currency USD)."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
     rng = np.random.default_rng(seed)
     n = n_orders
-    n_customers = max(1, n // 3)
-    customer = np.floor(n_customers * rng.random(n) ** 2).astype(np.int64)
+    customer, order_seconds = _purchase_histories(rng, n)
+    n_customers = int(customer.max()) + 1
     guest = rng.random(n) < 0.05
     fault = _faults(rng, n, kind)
     currency = np.where(rng.random(n) < eur_share, "EUR", "USD")
-    when = np.datetime64("2023-01-01T00:00:00") + rng.integers(0, 540 * 86400, n).astype("timedelta64[s]")
+    when = np.datetime64("2023-01-01T00:00:00") + order_seconds.astype("timedelta64[s]")
     lines = 1 if kind.startswith("stripe") else rng.integers(1, 5, n)
     line_count = np.broadcast_to(lines, (n,)).astype(np.int64)
     order_of_line = np.repeat(np.arange(n), line_count)
