@@ -227,16 +227,18 @@ async def predict_clv(
     per-customer summary; returns the fits (params, standard errors, log-likelihood,
     converged), predicted CLV over `horizon_days` discounted at `discount_rate_monthly`
     (value is gross margin when `margin_pct` is given or measured, else revenue), per-segment
-    totals with 90% bootstrap intervals, churn-risk bands and a page of the customers with the
+    totals with 95% bootstrap intervals, churn-risk bands and a page of the customers with the
     most value at risk (hashed ids; page with at_risk_offset / at_risk_limit). Run
     validate_clv to check the model against a holdout before relying on it.
     """
     with _tool_errors():
-        return await _in_worker(
-            ctx, api.predict_from_export, path, csv_text, mapping=mapping, as_of=as_of, currency=currency,
+        options = api.predict_options(
             model=model, horizon_days=horizon_days, discount_rate_monthly=discount_rate_monthly,
             margin_pct=margin_pct, at_risk_offset=at_risk_offset, at_risk_limit=at_risk_limit,
-            allowed_roots=allowed_roots_from_env(),
+        )
+        return await _in_worker(
+            ctx, api.predict_from_export, path, csv_text, options=options, mapping=mapping, as_of=as_of,
+            currency=currency, allowed_roots=allowed_roots_from_env(),
         )
 
 

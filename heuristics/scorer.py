@@ -62,10 +62,20 @@ def segment_share_pct(seg: Segment, inp: NormalizedInput) -> float | None:
     shares = [v for v in (seg.metrics.revenue_share_pct, seg.metrics.customer_share_pct) if v is not None]
     if shares:
         return max(shares)
-    total = inp.business.customer_count
+    total = inp.business.customer_count or listed_customer_total(inp)
     if seg.metrics.customer_count is not None and total:
         return min(100.0, 100.0 * seg.metrics.customer_count / total)
     return None
+
+
+def listed_customer_total(inp: NormalizedInput) -> float | None:
+    """Customers across the listed segments, as the base for shares when no business total is given.
+
+    Needs two or more counted segments; segments can overlap, so a share on this base is
+    an estimate and the size line says which base it used.
+    """
+    counts = [s.metrics.customer_count for s in inp.segments if s.metrics.customer_count is not None]
+    return sum(counts) if len(counts) >= 2 else None
 
 
 def repurchase_cycle(seg: Segment, inp: NormalizedInput) -> float | None:
@@ -245,21 +255,24 @@ def _score_segment(lever: Lever, seg: Segment, rules: _Rules) -> _SegmentResult 
     else:
         span = 1 - scoring["size_min_weight"]
         weight = scoring["size_min_weight"] + span * min(1.0, share / scoring["size_full_share_pct"])
-        size_text = _size_text(seg)
+        size_text = _size_text(seg, inp)
     weighted = round(max(0.0, raw) * weight, 1)
     verdict = f"= {weighted:g}" if weighted > 0 else "= 0, not targeted (rules net to zero or below)"
     lines.append(f"{lever.id} x{weight:.2f}: {quoted} subtotal {raw:g} weighted by size ({size_text}) {verdict}")
     return _SegmentResult(seg.name, weighted, lines)
 
 
-def _size_text(seg: Segment) -> str:
+def _size_text(seg: Segment, inp: NormalizedInput) -> str:
     parts = []
     if seg.metrics.customer_share_pct is not None:
         parts.append(f"{fmt_pct(seg.metrics.customer_share_pct)} of customers")
     if seg.metrics.revenue_share_pct is not None:
         parts.append(f"{fmt_pct(seg.metrics.revenue_share_pct)} of revenue")
     if not parts and seg.metrics.customer_count is not None:
-        parts.append(f"{fmt_count(seg.metrics.customer_count)} customers")
+        share = segment_share_pct(seg, inp)
+        base = "of customers" if inp.business.customer_count else "of the customers in the listed segments"
+        parts.append(f"{fmt_count(seg.metrics.customer_count)} customers"
+                     + (f", {fmt_pct(round(share, 1))} {base}" if share is not None else ""))
     return ", ".join(parts)
 
 
@@ -287,9 +300,12 @@ def _score_lever(lever: Lever, rules: _Rules) -> tuple[float, list[str], list[st
             total += points
             lines.append(_line(lever.id, points, _explain(signal, BUSINESS, value, rules, inp.business.currency)))
     if inp.main_tension and inp.main_tension in lever.tensions and total > 0:
-        boost = rules.scoring["tension_boost"]
+        # The first tension a lever lists is the problem it exists to solve; later ones it only helps.
+        primary = lever.tensions[0] == inp.main_tension
+        boost = rules.scoring["tension_boost" if primary else "tension_boost_secondary"]
         total += boost
-        lines.append(_line(lever.id, boost, f"the stated main tension is {inp.main_tension.replace('_', ' ')}"))
+        role = "the lever built for it" if primary else "a lever that helps with it"
+        lines.append(_line(lever.id, boost, f"the stated main tension is {inp.main_tension.replace('_', ' ')}: {role}"))
     multiplier = rules.scoring["confidence_multiplier"][inp.confidence]
     if multiplier != 1 and total > 0:
         lines.append(f"{lever.id} x{multiplier:.2f}: input confidence is {inp.confidence}, so the score is discounted")

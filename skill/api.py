@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from heuristics import lever_detail
 from skill.clv.results import ModelName
@@ -145,7 +145,7 @@ def analyze_export(
     `allowed_roots` confines `path` (the server passes its roots; the CLI, run by the
     operator on their own files, passes None).
     """
-    from skill.orders import OrdersInputError, analyze_loaded, load_orders
+    from skill.orders import OrdersInputError, analyze_orders_full
     from skill.paths import (
         MAX_CSV_TEXT_CHARS,
         PathNotAllowedError,
@@ -163,8 +163,10 @@ def analyze_export(
         source = None
         if path is not None:
             source = resolve_allowed_path(path, allowed_roots) if allowed_roots is not None else _existing_file(path)
-        loaded = load_orders(source, csv_text=csv_text, mapping=mapping, currency=currency, fx_rates=fx_rates)
-        return analyze_loaded(loaded, as_of=as_of, cac_by_channel=cac_by_channel, progress=progress)
+        return analyze_orders_full(
+            source, csv_text, mapping=mapping, as_of=as_of, currency=currency, fx_rates=fx_rates,
+            cac_by_channel=cac_by_channel, progress=progress,
+        )
     except (OrdersInputError, PathNotAllowedError) as exc:
         raise InputError(str(exc)) from exc
 
@@ -176,16 +178,28 @@ def _existing_file(path: str) -> Path:
     return resolved
 
 
-def score_export(
-    result: OrdersResult,
-    *,
-    model: ModelName = "bgnbd",
-    horizon_days: int = 365,
-    discount_rate_monthly: float = 0.01,
-    margin_pct: float | None = None,
-    at_risk_offset: int = 0,
-    at_risk_limit: int = 20,
-) -> CLVScores:
+class PredictOptions(BaseModel):
+    """How to predict CLV from an export; the ranges are checked once here for every adapter."""
+
+    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+
+    model: ModelName = "bgnbd"
+    horizon_days: int = Field(default=365, ge=7, le=3650)
+    discount_rate_monthly: float = Field(default=0.01, ge=0, lt=1)
+    margin_pct: float | None = Field(default=None, gt=0, le=100, description="Default: measured margin, else revenue")
+    at_risk_offset: int = Field(default=0, ge=0)
+    at_risk_limit: int = Field(default=20, ge=1, le=MAX_PAGE_ROWS)
+
+
+def predict_options(**values: Any) -> PredictOptions:
+    """PredictOptions from loose adapter arguments, with one readable error for bad ranges."""
+    try:
+        return PredictOptions(**{k: v for k, v in values.items() if v is not None})
+    except ValidationError as exc:
+        raise InputError(summarise_validation_error(exc, "the prediction request")) from exc
+
+
+def score_export(result: OrdersResult, options: PredictOptions | None = None) -> CLVScores:
     """Fit the purchase and spend models on the export's customers and score each one.
 
     Fits run in weeks (the unit of the published CDNOW fits); the margin defaults to
@@ -196,21 +210,22 @@ def score_export(
     from skill.orders import summary_in_weeks
     from skill.orders.segments import GROUP_TITLE
 
-    _check_page(at_risk_offset, at_risk_limit)
+    options = options or PredictOptions()
+    margin_pct = options.margin_pct
     if margin_pct is None and result.analysis.summary.margin_basis.startswith("measured"):
         margin_pct = result.analysis.summary.gross_margin_pct
     segment_of = result.customers.set_index("customer_id")["rfm_group"].map(GROUP_TITLE)
     try:
         return score_customers(
             summary_in_weeks(result.lifetimes),
-            model=model,
-            horizon_days=horizon_days,
-            discount_rate_monthly=discount_rate_monthly,
+            model=options.model,
+            horizon_days=options.horizon_days,
+            discount_rate_monthly=options.discount_rate_monthly,
             margin_pct=margin_pct,
             time_unit_days=7,
             segment_of=segment_of,
-            at_risk_offset=at_risk_offset,
-            at_risk_limit=at_risk_limit,
+            at_risk_offset=options.at_risk_offset,
+            at_risk_limit=options.at_risk_limit,
         )
     except CLVModelError as exc:
         raise InputError(f"Predictive CLV could not be fitted: {exc}") from exc
@@ -240,22 +255,14 @@ def predict_from_export(
     path: str | None = None,
     csv_text: str | None = None,
     *,
-    model: ModelName = "bgnbd",
-    horizon_days: int = 365,
-    discount_rate_monthly: float = 0.01,
-    margin_pct: float | None = None,
-    at_risk_offset: int = 0,
-    at_risk_limit: int = 20,
+    options: PredictOptions | None = None,
     allowed_roots: list[Path] | None = None,
     progress: ProgressCallback | None = None,
     **analysis_options: Any,
 ) -> CLVPrediction:
     """Export -> fitted purchase and spend models -> predicted CLV per segment and a page of at-risk customers."""
     result = analyze_export(path, csv_text, allowed_roots=allowed_roots, progress=progress, **analysis_options)
-    return score_export(
-        result, model=model, horizon_days=horizon_days, discount_rate_monthly=discount_rate_monthly,
-        margin_pct=margin_pct, at_risk_offset=at_risk_offset, at_risk_limit=at_risk_limit,
-    ).prediction
+    return score_export(result, options).prediction
 
 
 def validate_from_export(
@@ -295,8 +302,7 @@ def plan_from_export(
     csv_text: str | None = None,
     *,
     predict: bool = True,
-    model: ModelName = "bgnbd",
-    horizon_days: int = 365,
+    options: PredictOptions | None = None,
     constraints: Constraints | None = None,
     allowed_roots: list[Path] | None = None,
     progress: ProgressCallback | None = None,
@@ -310,7 +316,7 @@ def plan_from_export(
     result = analyze_export(path, csv_text, allowed_roots=allowed_roots, progress=progress, **analysis_options)
     inp = export_input(result, constraints=constraints)
     if predict:
-        inp = with_predicted_clv_or_warning(inp, result, model=model, horizon_days=horizon_days)
+        inp = with_predicted_clv_or_warning(inp, result, options)
     return plan_from_input(inp)
 
 
@@ -326,11 +332,11 @@ def export_input(result: OrdersResult, *, constraints: Constraints | None = None
 
 
 def with_predicted_clv_or_warning(
-    inp: NormalizedInput, result: OrdersResult, *, model: ModelName = "bgnbd", horizon_days: int = 365
+    inp: NormalizedInput, result: OrdersResult, options: PredictOptions | None = None
 ) -> NormalizedInput:
     """Attach predicted CLV when the models fit; otherwise keep the measured input and say why."""
     try:
-        return with_predicted_clv(inp, score_export(result, model=model, horizon_days=horizon_days))
+        return with_predicted_clv(inp, score_export(result, options))
     except InputError as exc:
         return inp.model_copy(update={"warnings": [*inp.warnings, f"{exc}. The plan uses measured history only."]})
 

@@ -215,11 +215,12 @@ def _constraints(args: argparse.Namespace) -> Constraints | None:
 def _run_predict(args: argparse.Namespace) -> str:
     from skill.render import render_prediction
 
-    result = _analyse(args)
-    scores = api.score_export(
-        result, model=args.model, horizon_days=args.horizon_days, discount_rate_monthly=args.discount_rate,
+    options = api.predict_options(
+        model=args.model, horizon_days=args.horizon_days, discount_rate_monthly=args.discount_rate,
         margin_pct=args.margin, at_risk_limit=args.at_risk,
     )
+    result = _analyse(args)
+    scores = api.score_export(result, options)
     if args.json:
         return scores.prediction.model_dump_json(indent=2)
     return render_prediction(scores.prediction, result.analysis.summary.currency)

@@ -115,8 +115,10 @@ def _value_basis(inp: NormalizedInput) -> str:
         return "Historical CLV is net revenue per customer to date; no predictive model was fitted."
     model = {"bgnbd": "BG/NBD", "pareto_nbd": "Pareto/NBD"}.get(predicted.model or "", predicted.model or "model")
     return (f"Historical CLV is net revenue per customer to date. Predicted CLV is per customer over the next "
-            f"{predicted.horizon_days} days ({model} purchases x Gamma-Gamma spend, discounted monthly), with a "
-            "90% parametric-bootstrap interval; value at risk is predicted value x (1 - P(alive)) summed over the segment.")
+            f"{predicted.horizon_days} days ({model} expected purchases x expected spend, discounted monthly), with a "
+            "95% parametric-bootstrap interval; value at risk is predicted value x (1 - P(alive)) summed over the segment."
+            + (" BG/NBD counts customers who never repeated as alive (P(alive) = 1), so their risk is understated;"
+               " `ltv-optimizer predict --model pareto_nbd` gives a second view." if predicted.model == "bgnbd" else ""))
 
 
 def _share(value: float | None, suffix: str) -> str:

@@ -115,7 +115,7 @@ def fixture_predictions():
     logging.disable(logging.WARNING)
     try:
         return {
-            (name, model): api.predict_from_export(str(EXPORTS / name), model=model)
+            (name, model): api.predict_from_export(str(EXPORTS / name), options=api.PredictOptions(model=model))
             for name in FIXTURES
             for model in ("bgnbd", "pareto_nbd")
         }

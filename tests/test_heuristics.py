@@ -115,8 +115,26 @@ def test_main_tension_boosts_related_levers():
     segs = [segment("Deal hunters", "price_sensitive", discount_order_share_pct=50, customer_share_pct=20)]
     plain = by_id(make_input(segs))["margin_protection"]
     tense = by_id(make_input(segs, main_tension="margin_quality"))["margin_protection"]
-    assert tense.score == pytest.approx(plain.score + 10)
-    assert lines_of(tense, "main tension is margin quality")
+    scoring = load_catalogue().benchmarks["scoring"]
+    assert tense.score == pytest.approx(plain.score + scoring["tension_boost"])
+    assert lines_of(tense, "main tension is margin quality: the lever built for it")
+
+
+def test_main_tension_lifts_the_lever_built_for_it_more_than_helpers():
+    segs = [segment("VIP", "vip", revenue_share_pct=40, customer_share_pct=8, repeat_rate_pct=60),
+            segment("New", "new", customer_share_pct=30, repeat_rate_pct=12)]
+    plain, tense = by_id(make_input(segs)), by_id(make_input(segs, main_tension="repeat_rate"))
+    scoring = load_catalogue().benchmarks["scoring"]
+    assert tense["second_purchase"].score - plain["second_purchase"].score == pytest.approx(scoring["tension_boost"])
+    assert tense["vip_loyalty"].score - plain["vip_loyalty"].score == pytest.approx(scoring["tension_boost_secondary"])
+    assert scoring["tension_boost"] > scoring["tension_boost_secondary"]
+
+
+def test_segment_counts_without_a_business_total_give_shares_of_the_listed_segments():
+    inp = make_input([segment("Big", "new", customer_count=3_000, repeat_rate_pct=10),
+                      segment("Small", "vip", customer_count=1_000, repeat_rate_pct=60)])
+    line = lines_of(by_id(inp)["second_purchase"], "weighted by size")[0]
+    assert "3,000 customers, 75% of the customers in the listed segments" in line
 
 
 def test_low_confidence_discounts_scores():

@@ -214,7 +214,7 @@ def test_methodology_quotes_the_scoring_numbers_the_rules_use():
         f"{scoring['size_min_weight']} for a tiny segment rising to 1.0 at {scoring['size_full_share_pct']}% share",
         f"{scoring['size_unknown_weight']} when no size was given",
         f"every further targeted segment at {scoring['other_segments_factor'] * 100:g}%",
-        f"+{scoring['tension_boost']} if the lever addresses the stated main tension",
+        f"+{scoring['tension_boost']} if the lever addresses the stated main tension (+{scoring['tension_boost_secondary']} if it only",
         f"(high {confidence['high']}, medium {confidence['medium']}, low {confidence['low']})",
         f"holds out {defaults['holdout_share_pct']}% of each targeted segment",
         "day {short}, {medium} or {long}".format(**defaults["readout_days"]),
