@@ -159,6 +159,7 @@ async def analyze_orders(
     currency: str | None = None,
     cac_by_channel: dict[str, float] | None = None,
     fx_rates: dict[str, float] | None = None,
+    customer_summary: bool = False,
     ctx: Context | None = None,
 ) -> OrdersAnalysis:
     """Measure customer history from an order export: cleaning report, column mapping, RFM, cohorts, segments.
@@ -171,12 +172,14 @@ async def analyze_orders(
     into the analysis currency}) converts other currencies; without it they are set aside and
     counted. `cac_by_channel` adds LTV:CAC and payback per acquisition channel. Every dropped
     row is counted and revenue reconciles to the cent in `cleaning`. Emails and phones are
-    hashed on load and never returned.
+    hashed on load and never returned. Set `customer_summary` when the file is already one
+    row per customer (the SQL in docs/scale.md run in the shop's warehouse).
     """
     with _tool_errors():
         result = await _in_worker(
             ctx, api.analyze_export, path, csv_text, mapping=mapping, as_of=as_of, currency=currency,
-            cac_by_channel=cac_by_channel, fx_rates=fx_rates, allowed_roots=allowed_roots_from_env(),
+            cac_by_channel=cac_by_channel, fx_rates=fx_rates, customer_summary=customer_summary,
+            allowed_roots=allowed_roots_from_env(),
         )
     return result.analysis
 

@@ -8,21 +8,30 @@ process), so peak RSS is that run's alone: the measurer reads
 resource.getrusage(RUSAGE_CHILDREN).ru_maxrss after the worker exits. The
 baseline is pandas.read_csv + one groupby per customer, the least anyone would run.
 Exports are written to bench/out/ (ignored by git) and reused.
+
+A second table times the per-customer summary step alone against lifetimes'
+summary_data_from_transaction_data (freq="D") on the same cleaned transactions
+(analyze_orders_full(path).transactions), best of SUMMARY_REPEATS runs each, and
+checks the two summaries agree. lifetimes is a test-only dependency: it is
+imported only in that worker, and the table is skipped when it is not installed.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import resource
 import subprocess
 import sys
 import time
+import timeit
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 LINES_PER_ORDER = 2.5  # the generator draws 1-4 line items per order
+SUMMARY_REPEATS = 3  # the summary steps take well under a second at 1M lines: best of a few runs steadies them
 
 
 def export_path(lines: int) -> Path:
@@ -57,6 +66,48 @@ def work(mode: str, path: str) -> dict:
     return {"seconds": time.perf_counter() - start, **detail}
 
 
+def summaries(path: str) -> dict:
+    """Runs inside a worker: our per-customer summary step vs lifetimes' on the same cleaned transactions.
+
+    Ours is customer_table (the step analyze_loaded runs; it also builds the other
+    per-customer columns) + lifetimes_summary, on the cleaned orders the transactions
+    come from, as of the end of the last order day as analyze_loaded defaults to.
+    """
+    import numpy as np
+    import pandas as pd
+    from lifetimes.utils import summary_data_from_transaction_data
+
+    sys.path.insert(0, str(ROOT))
+    from skill.orders import analyze_orders_full
+    from skill.orders.customers import customer_table, lifetimes_summary
+
+    result = analyze_orders_full(path)
+    orders, transactions = result.orders, result.transactions
+    as_of = orders["order_date"].max().normalize() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+
+    def ours_step() -> pd.DataFrame:
+        return lifetimes_summary(customer_table(orders, as_of))
+
+    def lifetimes_step() -> pd.DataFrame:
+        return summary_data_from_transaction_data(
+            transactions, "customer_id", "order_date", monetary_value_col="amount",
+            observation_period_end=transactions["order_date"].max(), freq="D",
+        )
+
+    ours_seconds = min(timeit.repeat(ours_step, number=1, repeat=SUMMARY_REPEATS))
+    lifetimes_seconds = min(timeit.repeat(lifetimes_step, number=1, repeat=SUMMARY_REPEATS))
+    ours, theirs = ours_step().set_index("customer_id").sort_index(), lifetimes_step().sort_index()
+    agree = (
+        ours.index.equals(theirs.index)
+        and all(np.array_equal(ours[c].to_numpy(), theirs[c].to_numpy()) for c in ("frequency", "recency", "T"))
+        and np.allclose(ours["monetary_value"], theirs["monetary_value"], rtol=0, atol=1e-9)
+    )
+    return {
+        "transactions": len(transactions), "customers": len(theirs),
+        "ours_seconds": ours_seconds, "lifetimes_seconds": lifetimes_seconds, "agree": bool(agree),
+    }
+
+
 def measure(mode: str, path: str) -> dict:
     """Runs inside the measuring process: start the worker, then read its peak RSS."""
     out = subprocess.run([sys.executable, __file__, "--work", mode, path], check=True, capture_output=True, text=True)
@@ -76,7 +127,8 @@ def main() -> None:
     parser.add_argument("--measure", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.work:
-        print(json.dumps(work(*args.work)))
+        mode, path = args.work
+        print(json.dumps(summaries(path) if mode == "summaries" else work(mode, path)))
         return
     if args.measure:
         print(json.dumps(measure(*args.measure)))
@@ -89,6 +141,27 @@ def main() -> None:
         print(
             f"{lines:>10,} {ours['seconds']:>8.2f} {ours['peak_rss_mb']:>8.0f} {base['seconds']:>9.2f} "
             f"{base['peak_rss_mb']:>10.0f} {ratio:>7.2f}  {ours['customers']:>9,} {ours['orders']:>7,}"
+        )
+    print_summary_comparison(args.sizes)
+
+
+def print_summary_comparison(sizes: list[int]) -> None:
+    print()
+    if importlib.util.find_spec("lifetimes") is None:
+        print("lifetimes is not installed: per-customer summary comparison skipped")
+        return
+    print(f"per-customer summary on the cleaned transactions, best of {SUMMARY_REPEATS} (freq='D'); time x = ours / lifetimes")
+    print("ours = customer_table + lifetimes_summary (all per-customer columns); lifetimes = summary_data_from_transaction_data")
+    print(f"{'lines':>10} {'transactions':>12} {'customers':>9} {'ours s':>8} {'lifetimes s':>11} {'time x':>7}  agree")
+    for lines in sizes:
+        out = subprocess.run(
+            [sys.executable, __file__, "--work", "summaries", str(export_path(lines))], check=True, capture_output=True, text=True
+        )
+        row = json.loads(out.stdout)
+        ratio = row["ours_seconds"] / row["lifetimes_seconds"]
+        print(
+            f"{lines:>10,} {row['transactions']:>12,} {row['customers']:>9,} {row['ours_seconds']:>8.3f} "
+            f"{row['lifetimes_seconds']:>11.3f} {ratio:>7.2f}  {'yes' if row['agree'] else 'no'}"
         )
 
 

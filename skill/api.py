@@ -137,11 +137,14 @@ def analyze_export(
     currency: str | None = None,
     fx_rates: dict[str, float] | None = None,
     cac_by_channel: dict[str, float] | None = None,
+    customer_summary: bool = False,
     allowed_roots: list[Path] | None = None,
     progress: ProgressCallback | None = None,
 ) -> OrdersResult:
     """Load, clean and analyse one export given as a file path or inline CSV text.
 
+    `customer_summary` says the input is already one row per customer (the output of
+    skill/sql/customer_summary.sql run in the shop's warehouse), not order lines.
     `allowed_roots` confines `path` (the server passes its roots; the CLI, run by the
     operator on their own files, passes None).
     """
@@ -163,12 +166,41 @@ def analyze_export(
         source = None
         if path is not None:
             source = resolve_allowed_path(path, allowed_roots) if allowed_roots is not None else _existing_file(path)
+        if customer_summary:
+            return _analyze_summary(source, csv_text, as_of=as_of, currency=currency, cac_by_channel=cac_by_channel)
         return analyze_orders_full(
             source, csv_text, mapping=mapping, as_of=as_of, currency=currency, fx_rates=fx_rates,
             cac_by_channel=cac_by_channel, progress=progress,
         )
     except (OrdersInputError, PathNotAllowedError) as exc:
         raise InputError(str(exc)) from exc
+
+
+def _analyze_summary(
+    source: Path | None, csv_text: str | None, *, as_of: date | None, currency: str | None,
+    cac_by_channel: dict[str, float] | None,
+) -> OrdersResult:
+    """A per-customer table -> the same analysis; margins and discounts count as measured when their columns hold data."""
+    import io
+
+    import pandas as pd
+
+    from skill.orders import analyze_customer_summary
+
+    if source is None:
+        table = pd.read_csv(io.StringIO(csv_text or ""), dtype={"customer_id": "str"})
+    elif source.suffix.lower() in (".parquet", ".pq"):
+        table = pd.read_parquet(source)
+    else:
+        table = pd.read_csv(source, dtype={"customer_id": "str"})
+    return analyze_customer_summary(
+        table,
+        currency=currency,
+        as_of=as_of,
+        margin_measured="gross_margin" in table and bool(table["gross_margin"].notna().any()),
+        discounts_known="discount_orders" in table,
+        cac_by_channel=cac_by_channel,
+    )
 
 
 def _existing_file(path: str) -> Path:

@@ -144,6 +144,8 @@ def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
                         help="convert CUR into the analysis currency at RATE; repeatable (rates are never fetched)")
     parser.add_argument("--cac", type=_pairs("CHANNEL"), action="append", default=[], metavar="CHANNEL=CAC",
                         help="acquisition cost per customer for a channel, for LTV:CAC and payback; repeatable")
+    parser.add_argument("--customer-summary", action="store_true",
+                        help="FILE is one row per customer (skill/sql/customer_summary.sql output), not order lines")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
 
@@ -162,6 +164,7 @@ def _analyse(args: argparse.Namespace) -> OrdersResult:
         currency=args.currency,
         fx_rates=dict(args.fx) or None,
         cac_by_channel=dict(args.cac) or None,
+        customer_summary=args.customer_summary,
         progress=_progress_bar(not args.no_progress and sys.stderr.isatty()),
     )
 

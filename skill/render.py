@@ -157,10 +157,24 @@ def _summary(plan: Plan, inp: NormalizedInput, titles: dict[str, str]) -> dict[s
     return {
         "segments": len(inp.segments),
         "top": [{"title": titles[s.id], "score": s.score, "segments": s.segments} for s in top],
+        "tension": _tension_note(plan, inp, titles, top),
         "confidence": plan.confidence,
         "constraints": bool(inp.constraints.max_discount_pct is not None or inp.constraints.banned_channels
                             or inp.constraints.no_free_product),
     }
+
+
+def _tension_note(plan: Plan, inp: NormalizedInput, titles: dict[str, str], top: list[Any]) -> str | None:
+    """When the operator named a problem and its lever is not in the top three, say where it is and why."""
+    if inp.main_tension is None:
+        return None
+    built_for = [lever_id for lever_id, lever in load_catalogue().levers.items() if lever.tensions[:1] == [inp.main_tension]]
+    ranked = [s for s in plan.levers if s.id in built_for]
+    if not ranked or any(s.id in built_for for s in top):
+        return None
+    best = min(ranked, key=lambda s: s.rank)
+    return (f"You named {inp.main_tension.replace('_', ' ')} as the main problem: {titles[best.id]}, the highest-ranked lever built for it, "
+            f"ranks {best.rank} (score {best.score}); its rule lines below show what holds it back.")
 
 
 def render_markdown(plan: Plan, inp: NormalizedInput) -> str:

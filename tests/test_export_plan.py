@@ -91,3 +91,18 @@ def test_customer_pages_and_file_export(tmp_path):
     with pytest.raises(api.InputError, match="limit"):
         api.customer_page(result, limit=10_000)
     assert json.dumps(page.rows)
+
+
+def test_a_per_customer_summary_goes_to_a_plan_and_predictions(tmp_path):
+    """The warehouse route: one row per customer in, the same measured plan out."""
+    full = api.analyze_export(str(EXPORTS / "shopify_orders.csv"))
+    columns = ["customer_id", "first_order", "last_order", "orders", "net_revenue", "discount_orders"]
+    summary = tmp_path / "customers.parquet"
+    full.customers[columns].to_parquet(summary)
+    result = api.analyze_export(str(summary), customer_summary=True)
+    assert result.analysis.summary.customers == full.analysis.summary.customers
+    assert result.analysis.summary.customer_net_revenue == pytest.approx(full.analysis.summary.customer_net_revenue)
+    assert result.analysis.cleaning is None
+    assert any("monetary_value" in w for w in result.analysis.warnings)
+    prediction = api.score_export(result).prediction
+    assert prediction.purchase_fit.converged and prediction.predicted_clv_total > 0

@@ -120,3 +120,14 @@ def test_confidence_section_gives_the_reason():
 
 def test_rendering_is_deterministic():
     assert render(dtc_apparel()) == render(dtc_apparel())
+
+
+def test_a_stated_problem_whose_lever_ranks_low_is_called_out():
+    segs = [segment("VIP", "vip", revenue_share_pct=60, customer_share_pct=5, repeat_rate_pct=80),
+            segment("Deal hunters", "price_sensitive", customer_share_pct=40, discount_order_share_pct=85,
+                    gross_margin_pct=30)]
+    inp = make_input(segs, main_tension="returns")
+    markdown = render_markdown(build_plan(inp), inp)
+    assert "You named returns as the main problem: Return reduction" in markdown
+    unstated = make_input(segs)
+    assert "You named" not in render_markdown(build_plan(unstated), unstated)

@@ -97,3 +97,28 @@ def test_unmappable_csv_names_found_and_missing_columns():
     assert result.is_error
     text = result.content[0].text
     assert "colour" in text and "missing" in text.lower()
+
+
+def test_holdout_report_on_cdnow_over_mcp(monkeypatch):
+    lifetimes = pytest.importorskip("lifetimes")
+    cdnow = Path(lifetimes.__file__).parent / "datasets" / "CDNOW_master.txt"
+    monkeypatch.setenv(ALLOWED_DIRS_ENV, str(cdnow.parent))
+    result = call("validate_clv", {"path": str(cdnow), "calibration_end": "1997-09-30", "holdout_end": "1998-06-30"})
+    assert not result.is_error, result.content[0].text
+    report = result.structured_content
+    assert report["calibration_end"] == "1997-09-30" and report["n_customers"] > 23_000
+    purchases = report["purchases"]
+    assert purchases["model"]["actual_total"] == purchases["baseline"]["actual_total"] > 0
+    assert purchases["model_beats_baseline"]["mae"] is True
+
+
+def test_predict_clv_over_mcp_pages_the_at_risk_list():
+    first = call("predict_clv", {"path": str(SHOPIFY), "at_risk_limit": 5}).structured_content
+    second = call("predict_clv", {"path": str(SHOPIFY), "at_risk_limit": 5, "at_risk_offset": 5}).structured_content
+    assert first["purchase_fit"]["converged"] is True
+    ids = [c["customer_id"] for c in first["at_risk"]["customers"] + second["at_risk"]["customers"]]
+    assert len(set(ids)) == 10 and not any("@" in i for i in ids)
+    lost = [c["value_at_risk"] for c in first["at_risk"]["customers"] + second["at_risk"]["customers"]]
+    assert lost == sorted(lost, reverse=True)
+    bad = call("predict_clv", {"path": str(SHOPIFY), "horizon_days": 1})
+    assert bad.is_error and "horizon_days" in bad.content[0].text

@@ -292,8 +292,12 @@ def analyze_customer_summary(
     table["frequency"] = (table["order_days"] - 1).astype("float64")
     table["recency"] = (last_day - first_day).dt.days.astype("float64")
     table["T"] = (as_of_ts - first_day).dt.days.astype("float64")
+    warnings: list[str] = []
     if "monetary_value" not in table:
-        table["monetary_value"] = 0.0
+        # Without the SQL's repeat-purchase mean, the customer's average order value is the
+        # closest stand-in for the spend model; one-time buyers keep 0 as lifetimes does.
+        table["monetary_value"] = (table["net_revenue"] / table["orders"]).where(table["frequency"] > 0, 0.0)
+        warnings.append("No monetary_value column: repeat spend approximated by each customer's net revenue per order")
     table["mean_days_between_orders"] = table["recency"] / table["frequency"].where(table["frequency"] > 0)
     table["median_days_between_orders"] = table.get("median_days_between_orders", table["mean_days_between_orders"])
     table["tenure_days"] = table["T"]
@@ -304,7 +308,7 @@ def analyze_customer_summary(
     table = table[table["orders"] > 0][list(CUSTOMER_COLUMNS)]
     return _analyse(
         table, None, as_of=as_of_ts, currency=currency, margin_measured=margin_measured, discounts_known=discounts_known,
-        source_format="customer_summary", cleaning=None, mapping={}, unmapped=[], warnings=[],
+        source_format="customer_summary", cleaning=None, mapping={}, unmapped=[], warnings=warnings,
         cac_by_channel=cac_by_channel, cohort_period=None, assumed_margin_pct=assumed_margin_pct, progress=_noop,
     )
 
