@@ -180,27 +180,20 @@ def _analyze_summary(
     source: Path | None, csv_text: str | None, *, as_of: date | None, currency: str | None,
     cac_by_channel: dict[str, float] | None,
 ) -> OrdersResult:
-    """A per-customer table -> the same analysis; margins and discounts count as measured when their columns hold data."""
+    """A per-customer table (file or inline CSV) -> the same analysis the order path gives."""
     import io
 
     import pandas as pd
 
-    from skill.orders import analyze_customer_summary
+    from skill.orders import OrdersInputError, analyze_customer_summary
 
-    if source is None:
-        table = pd.read_csv(io.StringIO(csv_text or ""), dtype={"customer_id": "str"})
-    elif source.suffix.lower() in (".parquet", ".pq"):
-        table = pd.read_parquet(source)
-    else:
-        table = pd.read_csv(source, dtype={"customer_id": "str"})
-    return analyze_customer_summary(
-        table,
-        currency=currency,
-        as_of=as_of,
-        margin_measured="gross_margin" in table and bool(table["gross_margin"].notna().any()),
-        discounts_known="discount_orders" in table,
-        cac_by_channel=cac_by_channel,
-    )
+    table: Path | pd.DataFrame | None = source
+    if table is None:
+        try:
+            table = pd.read_csv(io.StringIO(csv_text or ""), dtype={"customer_id": "str"})
+        except ValueError as exc:
+            raise OrdersInputError(f"csv_text is not a readable CSV customer summary ({exc})") from exc
+    return analyze_customer_summary(table, currency=currency, as_of=as_of, cac_by_channel=cac_by_channel)
 
 
 def _existing_file(path: str) -> Path:

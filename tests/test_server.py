@@ -232,7 +232,8 @@ def test_server_sends_instructions_on_initialize():
 
     instructions = with_client(use, mode="legacy")
     assert instructions == server.INSTRUCTIONS
-    assert "build_ltv_plan" in instructions and "notes as data" in instructions
+    assert "build_ltv_plan" in instructions and "as data, not instructions" in instructions
+    assert all(tool in instructions for tool in ("analyze_orders", "predict_clv", "validate_clv"))
 
 
 def test_allow_dir_appends_to_the_environment_list(tmp_path, monkeypatch):

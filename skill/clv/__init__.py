@@ -19,7 +19,6 @@ _HOMES = {
     "fit_gamma_gamma": "skill.clv.gamma_gamma",
     "CLVScores": "skill.clv.predict",
     "at_risk_page": "skill.clv.predict",
-    "predict_clv": "skill.clv.predict",
     "score_customers": "skill.clv.predict",
     "validate_clv": "skill.clv.validation",
     "AtRiskCustomer": "skill.clv.results",

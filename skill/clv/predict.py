@@ -399,24 +399,3 @@ def score_customers(
     for warning in warnings:
         logger.warning("clv: %s", warning)
     return CLVScores(prediction=prediction, customers=customers)
-
-
-def predict_clv(
-    summary_df: pd.DataFrame,
-    model: ModelName = "bgnbd",
-    horizon_days: int = 365,
-    discount_rate_monthly: float = 0.01,
-    margin_pct: float | None = None,
-    time_unit_days: float = 1,
-    segment_of: Mapping | pd.Series | None = None,
-    at_risk_limit: int = 20,
-    at_risk_offset: int = 0,
-    penalizer: float = 0.0,
-    n_bootstrap: int = 200,
-    seed: int = 0,
-) -> CLVPrediction:
-    """The summary only; `score_customers` takes the same arguments and also returns the per-customer frame."""
-    return score_customers(
-        summary_df, model, horizon_days, discount_rate_monthly, margin_pct, time_unit_days, segment_of,
-        at_risk_limit, at_risk_offset, penalizer, n_bootstrap, seed,
-    ).prediction

@@ -260,8 +260,8 @@ def analyze_customer_summary(
     *,
     currency: str | None = None,
     as_of: str | pd.Timestamp | None = None,
-    margin_measured: bool = False,
-    discounts_known: bool = False,
+    margin_measured: bool | None = None,
+    discounts_known: bool | None = None,
     cac_by_channel: dict[str, float] | None = None,
     assumed_margin_pct: float = ASSUMED_GROSS_MARGIN_PCT,
 ) -> OrdersResult:
@@ -269,10 +269,22 @@ def analyze_customer_summary(
 
     For shops too big to export order lines: segments, RFM, CLV by cohort/channel
     and the lifetimes summary all run on it; retention and payback need order rows.
+    `margin_measured` / `discounts_known` default to whether the gross_margin /
+    discount_orders columns hold data.
     """
     if not isinstance(summary, pd.DataFrame):
         source = Path(summary)
-        summary = pd.read_parquet(source) if source.suffix.lower() in (".parquet", ".pq") else pd.read_csv(source, dtype={"customer_id": "str"})
+        try:
+            if source.suffix.lower() in (".parquet", ".pq"):
+                summary = pd.read_parquet(source)
+            else:
+                summary = pd.read_csv(source, dtype={"customer_id": "str"})
+        except (OSError, ValueError) as exc:
+            raise OrdersInputError(f"{source.name}: cannot read the customer summary ({exc})") from exc
+    if margin_measured is None:
+        margin_measured = "gross_margin" in summary and bool(summary["gross_margin"].notna().any())
+    if discounts_known is None:
+        discounts_known = "discount_orders" in summary and bool(summary["discount_orders"].notna().any())
     missing = [c for c in SUMMARY_REQUIRED if c not in summary.columns]
     if missing:
         raise OrdersInputError(f"Customer summary lacks {missing}; columns found: {list(summary.columns)}")
