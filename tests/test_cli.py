@@ -155,3 +155,13 @@ def test_bad_export_arguments_exit_2_with_a_message(tmp_path):
     assert unmapped.returncode == 2 and "colour" in unmapped.stderr and "Traceback" not in unmapped.stderr
     bad_date = run_cli("validate", str(EXPORT), "--calibration-end", "last tuesday")
     assert bad_date.returncode == 2 and "YYYY-MM-DD" in bad_date.stderr
+
+
+def test_validate_runs_the_cdnow_holdout_from_the_cli():
+    lifetimes = pytest.importorskip("lifetimes")
+    cdnow = Path(lifetimes.__file__).parent / "datasets" / "CDNOW_master.txt"
+    done = run_cli("validate", str(cdnow), "--calibration-end", "1997-09-30", "--holdout-end", "1998-06-30")
+    assert done.returncode == 0, done.stderr
+    assert "# CLV holdout validation (bgnbd)" in done.stdout
+    assert "Fitted on purchases up to 1997-09-30, predicted 1997-09-30 to 1998-06-30 (273 days)" in done.stdout
+    assert "| MAE |" in done.stdout and "Run-rate baseline" in done.stdout

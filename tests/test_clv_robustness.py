@@ -13,7 +13,7 @@ import pytest
 
 from skill import api
 from skill.clv import bgnbd
-from skill.clv.predict import predict_clv
+from skill.clv.predict import score_customers
 
 EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 FIXTURES = ("shopify_orders.csv", "stripe_payments.csv", "woocommerce_orders.csv")
@@ -98,7 +98,7 @@ def _no_churn_summary():
 @pytest.mark.parametrize("model", ["bgnbd", "pareto_nbd"])
 def test_no_churn_data_gives_finite_predictions_and_says_so(model, caplog):
     caplog.set_level(logging.ERROR)
-    prediction = predict_clv(_no_churn_summary(), model=model, time_unit_days=7, n_bootstrap=100)
+    prediction = score_customers(_no_churn_summary(), model=model, time_unit_days=7, n_bootstrap=100).prediction
     assert prediction.purchase_fit.converged
     assert np.isfinite(prediction.predicted_clv_total) and prediction.predicted_clv_total > 0
     if model == "pareto_nbd":

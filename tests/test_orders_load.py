@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -132,6 +133,35 @@ def test_whitespace_log_without_header():
     assert loaded.mapping.source_format == "transaction_log"
     assert sorted(loaded.orders["customer_id"].unique()) == ["00001", "00002"]
     assert loaded.orders["order_date"].min() == pd.Timestamp("1997-01-01")
+
+
+def test_duplicates_found_exactly_when_many_wide_columns_overflow_the_row_key():
+    """Seven text columns of ~1,500 values each exceed 64 bits of combined codes: the row key is
+    re-densified part-way, and copies that differ only in a later column must still be told apart."""
+    rng = np.random.default_rng(11)
+    n = 1500
+    base = pd.DataFrame(
+        {
+            "Order ID": [f"O{i // 2}" for i in range(n)],
+            "Email": [f"u{i}@x.com" for i in rng.permutation(n)],
+            "Order Date": [f"2024-01-01 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}" for i in rng.permutation(n)],
+            "Coupon": [f"C{i}" for i in rng.permutation(n)],
+            "Channel": [f"ch{i}" for i in rng.permutation(n)],
+            "Product": [f"P{i}" for i in rng.permutation(n)],
+            "Tags": [f"t{i}" for i in rng.permutation(n)],
+            "Line Total": rng.integers(100, 10_000, n) / 100,
+        }
+    )
+    picks = [rng.choice(n, 60, replace=False) for _ in range(3)]
+    late_text = base.iloc[picks[1]].assign(Tags=lambda f: f["Tags"] + "x")
+    late_number = base.iloc[picks[2]].assign(**{"Line Total": lambda f: f["Line Total"] + 0.01})
+    frame = pd.concat([base, base.iloc[picks[0]], late_text, late_number], ignore_index=True)
+    frame = frame.sample(frac=1, random_state=3).reset_index(drop=True)
+
+    cleaning = load_orders(csv_text=frame.to_csv(index=False)).cleaning
+    duplicate_rows = sum(line.rows for line in cleaning.excluded if line.reason == "duplicate_row")
+    assert duplicate_rows == int(frame.duplicated().sum()) == 60
+    assert cleaning.reconciles
 
 
 def test_rows_differing_in_one_cell_are_line_items_not_duplicates():

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _ISO_PREFIX = r"^\d{4}-\d{2}-\d{2}"
 _HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_KEY_WIDTH = len("c_") + 16
 DATE_FORMATS = tuple(
     f"{day}{time}"
     for day in ("%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%m/%d/%y", "%d/%m/%y", "%d-%m-%Y", "%b %d, %Y", "%d %b %Y")
@@ -110,7 +113,12 @@ def hash_keys(values: pd.Series, salt: str) -> pd.Series:
     hashed = pd.util.hash_pandas_object(pd.Series(uniques), index=False, hash_key=key).to_numpy(dtype=np.uint64)
     shifts = np.arange(60, -4, -4, dtype=np.uint64)
     nibbles = ((hashed[:, None] >> shifts) & np.uint64(15)).astype(np.intp)
-    hex_bytes = _HEX_DIGITS[nibbles].view("S16").ravel()
-    labels = np.char.add(b"c_", hex_bytes).astype(str)
-    out = np.where(codes >= 0, labels[np.maximum(codes, 0)], None)
-    return pd.Series(out, index=values.index, dtype="str")
+    # The labels are fixed-width ASCII, so they are laid out as one Arrow string buffer
+    # directly rather than built as a million Python strings.
+    label_bytes = np.empty((len(hashed), _KEY_WIDTH), dtype=np.uint8)
+    label_bytes[:, :2] = np.frombuffer(b"c_", dtype=np.uint8)
+    label_bytes[:, 2:] = _HEX_DIGITS[nibbles]
+    offsets = np.arange(0, _KEY_WIDTH * (len(hashed) + 1), _KEY_WIDTH, dtype=np.int64)
+    labels = pa.LargeStringArray.from_buffers(len(hashed), pa.py_buffer(offsets), pa.py_buffer(label_bytes))
+    per_row = pc.take(labels, pa.array(codes, mask=codes < 0))
+    return pd.Series(pd.arrays.ArrowStringArray(per_row, dtype=pd.StringDtype("pyarrow", na_value=np.nan)), index=values.index)
