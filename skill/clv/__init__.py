@@ -10,8 +10,7 @@ without numpy, scipy or pandas (the MCP server declares its schemas from it).
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from skill.lazy import lazy_exports
 
 _HOMES = {
     "fit_bgnbd": "skill.clv.bgnbd",
@@ -33,10 +32,4 @@ _HOMES = {
 
 __all__ = sorted(_HOMES)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module 'skill.clv' has no attribute {name!r}")
-    value = getattr(import_module(_HOMES[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _HOMES, globals())

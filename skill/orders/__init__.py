@@ -1,6 +1,6 @@
 """Order exports -> customer history, RFM, cohorts and segment facts for the plan.
 
-Public entry points: load_orders, analyze_orders, analyze_orders_full, analyze_loaded,
+Public entry points: load_orders, analyze_orders_full, analyze_loaded,
 analyze_customer_summary, orders_to_input, write_customer_table, lifetimes_summary,
 summary_in_weeks. Errors in the input raise OrdersInputError (a ValueError).
 
@@ -10,15 +10,13 @@ report models, can be imported by the MCP server without loading pandas at start
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from skill.lazy import lazy_exports
 
 _HOMES = {
     "ASSUMED_GROSS_MARGIN_PCT": "skill.orders.analysis",
     "OrdersResult": "skill.orders.analysis",
     "analyze_customer_summary": "skill.orders.analysis",
     "analyze_loaded": "skill.orders.analysis",
-    "analyze_orders": "skill.orders.analysis",
     "analyze_orders_full": "skill.orders.analysis",
     "orders_to_input": "skill.orders.analysis",
     "write_customer_table": "skill.orders.analysis",
@@ -32,10 +30,4 @@ _HOMES = {
 
 __all__ = sorted(_HOMES)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module 'skill.orders' has no attribute {name!r}")
-    value = getattr(import_module(_HOMES[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _HOMES, globals())

@@ -237,24 +237,6 @@ def analyze_orders_full(
     )
 
 
-def analyze_orders(
-    path: str | Path | None = None,
-    csv_text: str | None = None,
-    mapping: dict[str, str] | None = None,
-    as_of: str | pd.Timestamp | None = None,
-    currency: str | None = None,
-    fx_rates: dict[str, float] | None = None,
-    cac_by_channel: dict[str, float] | None = None,
-    cohort_period: str | None = None,
-    assumed_margin_pct: float = ASSUMED_GROSS_MARGIN_PCT,
-    progress: Progress | None = None,
-) -> OrdersAnalysis:
-    """History, RFM, cohorts and segment facts of an order export (see analyze_orders_full for the frames)."""
-    return analyze_orders_full(
-        path, csv_text, mapping, as_of, currency, fx_rates, cac_by_channel, cohort_period, assumed_margin_pct, progress
-    ).analysis
-
-
 def analyze_customer_summary(
     summary: pd.DataFrame | str | Path,
     *,
