@@ -21,13 +21,11 @@ from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 from skill.clv.fitting import (
     ModelFit,
     build_fit,
-    check_rfm,
-    compress_rows,
     dot,
     minimize_log_params,
     numerical_hessian,
     pair_index,
-    require_fit_support,
+    prepare_fit_data,
     time_scaling,
 )
 
@@ -136,13 +134,10 @@ class _Aggregated:
 
 def fit_bgnbd(frequency, recency, T, weights=None, penalizer: float = 0.0) -> ModelFit:
     """Maximum-likelihood BG/NBD fit; params in the time unit of recency/T."""
-    x, t_x, age, w = check_rfm(frequency, recency, T, weights)
-    require_fit_support(x, age, w, NAME)
-    rows = compress_rows(x, t_x, age, weights=w)
-    cx, ct_x, cT = rows.columns
-    cw = rows.weights
-    scale = 1.0 / float(age.max())
-    st_x, sT = ct_x * scale, cT * scale
+    fit_data = prepare_fit_data(frequency, recency, T, weights, NAME)
+    cx, ct_x, cT = fit_data.rows.columns
+    cw, scale = fit_data.rows.weights, fit_data.scale
+    _, st_x, sT = fit_data.scaled
 
     def make_objective(data: _Aggregated):
         def objective(log_params):
@@ -154,8 +149,7 @@ def fit_bgnbd(frequency, recency, T, weights=None, penalizer: float = 0.0) -> Mo
 
         return objective
 
-    mean_rate = max(float((w * x).sum() / (w * age * scale).sum()), 1e-3)
-    start = np.log([1.0, 1.0 / mean_rate, 1.0, 3.0])
+    start = np.log([1.0, 1.0 / fit_data.mean_rate, 1.0, 3.0])
     data = _Aggregated(cx, st_x, sT, cw)
     total = data.total
     objective = make_objective(data)

@@ -125,6 +125,39 @@ def check_rfm(frequency, recency, T, weights=None) -> tuple[np.ndarray, np.ndarr
     return x, np.minimum(t_x, age), age, w
 
 
+@dataclass(frozen=True)
+class FitData:
+    """Checked RFM rows for a purchase-model fit: compressed, with time rescaled so max T = 1.
+
+    Both purchase models fit on scaled time (well-conditioned log-parameters) and report
+    natural parameters in the caller's unit; `scale` converts between the two.
+    """
+
+    x: np.ndarray
+    age: np.ndarray
+    w: np.ndarray
+    rows: CompressedRows
+    scale: float
+
+    @property
+    def scaled(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(x, t_x, T) of the compressed rows with t_x and T in scaled time."""
+        cx, ct_x, cT = self.rows.columns
+        return cx, ct_x * self.scale, cT * self.scale
+
+    @property
+    def mean_rate(self) -> float:
+        """Repeat purchases per unit of scaled time: the starting value for the purchase rate."""
+        return max(float((self.w * self.x).sum() / (self.w * self.age * self.scale).sum()), 1e-3)
+
+
+def prepare_fit_data(frequency, recency, T, weights, model: str) -> FitData:
+    """check_rfm + require_fit_support + compression + time scaling, shared by BG/NBD and Pareto/NBD."""
+    x, t_x, age, w = check_rfm(frequency, recency, T, weights)
+    require_fit_support(x, age, w, model)
+    return FitData(x, age, w, compress_rows(x, t_x, age, weights=w), 1.0 / float(age.max()))
+
+
 def require_fit_support(x: np.ndarray, age: np.ndarray, w: np.ndarray, model: str) -> None:
     """Refuse data on which a 4-parameter purchase model is not identified."""
     n = float(w.sum())

@@ -32,13 +32,11 @@ from skill.clv.fitting import (
     ModelFit,
     build_fit,
     central_gradient,
-    check_rfm,
-    compress_rows,
     dot,
     minimize_log_params,
     numerical_hessian,
     pair_index,
-    require_fit_support,
+    prepare_fit_data,
     time_scaling,
 )
 
@@ -114,13 +112,10 @@ def log_likelihood(params, x, t_x, T) -> np.ndarray:
 
 def fit_pareto_nbd(frequency, recency, T, weights=None, penalizer: float = 0.0) -> ModelFit:
     """Maximum-likelihood Pareto/NBD fit; params in the time unit of recency/T."""
-    x, t_x, age, w = check_rfm(frequency, recency, T, weights)
-    require_fit_support(x, age, w, NAME)
-    compressed = compress_rows(x, t_x, age, weights=w)
-    cx, ct_x, cT = compressed.columns
-    cw = compressed.weights
-    scale = 1.0 / float(age.max())
-    st_x, sT = ct_x * scale, cT * scale
+    fit_data = prepare_fit_data(frequency, recency, T, weights, NAME)
+    cx, ct_x, cT = fit_data.rows.columns
+    cw, scale = fit_data.rows.weights, fit_data.scale
+    _, st_x, sT = fit_data.scaled
 
     def make_objective(rows: _Rows, row_weights: np.ndarray):
         row_total = row_weights.sum()
@@ -136,8 +131,7 @@ def fit_pareto_nbd(frequency, recency, T, weights=None, penalizer: float = 0.0) 
     def with_gradient(objective):
         return lambda log_params: (objective(log_params), central_gradient(objective, log_params))
 
-    mean_rate = max(float((w * x).sum() / (w * age * scale).sum()), 1e-3)
-    start = np.log([1.0, 1.0 / mean_rate, 1.0, 1.0])
+    start = np.log([1.0, 1.0 / fit_data.mean_rate, 1.0, 1.0])
     total = cw.sum()
     objective = make_objective(_prepare(cx, st_x, sT), cw)
     result = minimize_log_params(with_gradient(objective), start, has_gradient=True)
