@@ -100,6 +100,17 @@ def test_retention_matrix_against_direct_count():
     assert result.analysis.cohorts.retention_pct[-1].values[-1] is None  # newest cohort: later periods not observed
 
 
+def test_last_day_orders_count_in_cohorts_and_cycles():
+    """Orders on the as-of day itself (after midnight) belong to every view, not only the customer table."""
+    frame, _ = generate_export("shopify", 3000, seed=5)
+    result = analyze_orders_full(csv_text=frame.to_csv(index=False), cohort_period="M")
+    assert result.orders["order_date"].max() > result.orders["order_date"].max().normalize()  # the last day has timed orders
+    for row in result.analysis.cohorts.retention_pct:
+        assert row.values[0] == 100.0, row.cohort  # a cohort is defined by a purchase in its first period
+    gaps = int((result.customers["order_days"] - 1).sum())
+    assert f"median of {gaps:,} gaps" in result.analysis.business_evidence["repurchase_cycle_days"]
+
+
 def test_segments_and_normalized_input():
     frame, truth = generate_export("shopify", 4000, seed=9)
     result = analyze_orders_full(csv_text=frame.to_csv(index=False))
@@ -131,8 +142,8 @@ def test_progress_is_reported():
     assert calls[0] == 0.0 and calls[-1] == 1.0 and calls == sorted(calls)
 
 
-def test_same_instant_orders_break_ties_by_order_id_and_gaps_sort_by_customer():
-    from skill.orders.customers import customer_table, inter_purchase_gaps
+def test_same_instant_orders_break_ties_by_order_id_and_gaps_name_table_rows():
+    from skill.orders.customers import customer_history
 
     orders = pd.DataFrame(
         {
@@ -145,9 +156,12 @@ def test_same_instant_orders_break_ties_by_order_id_and_gaps_sort_by_customer():
         }
     )
     as_of = pd.Timestamp("2024-01-31")
-    table = customer_table(orders, as_of).set_index("customer_id")
+    history = customer_history(orders, as_of)
+    table = history.table.set_index("customer_id")
     # "10" sorts before "9" as text: the first order of z at that instant is order 10.
     assert table.loc["z", "channel"] == "email" and table.loc["z", "first_product"] == "P10"
     assert table.loc["a", "first_product"] == "P5" and table.loc["z", "order_days"] == 1
-    gaps = inter_purchase_gaps(orders, as_of)
-    assert gaps["customer_id"].tolist() == ["a", "a"] and gaps["gap_days"].tolist() == [2.0, 7.0]
+    gaps = history.gaps
+    assert history.table["customer_id"].to_numpy()[gaps["row"]].tolist() == ["a", "a"]
+    assert gaps["gap_days"].tolist() == [2.0, 7.0]
+    assert history.order_row.tolist() == [0, 0, 1, 1, 1]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from skill.orders.clean import LoadedOrders
 from skill.orders.cohorts import channel_economics, choose_period, cohort_report
-from skill.orders.customers import CUSTOMER_COLUMNS, customer_table, inter_purchase_gaps, lifetimes_summary
+from skill.orders.customers import CUSTOMER_COLUMNS, CustomerHistory, customer_history, lifetimes_summary
 from skill.orders.load import load_orders
 from skill.orders.models import MappedColumn, OrdersAnalysis, OrdersSummary, RfmGroupStat, RfmReport
 from skill.orders.read import OrdersInputError
@@ -95,6 +95,7 @@ def _rfm_report(customers: pd.DataFrame) -> RfmReport:
 def _analyse(
     customers: pd.DataFrame,
     orders: pd.DataFrame | None,
+    history: CustomerHistory | None,
     *,
     as_of: pd.Timestamp,
     currency: str | None,
@@ -114,7 +115,7 @@ def _analyse(
         raise OrdersInputError("No identified customer has a kept purchase; nothing to analyse (see the cleaning report)")
     progress(0.6, "scoring RFM")
     customers = pd.concat([customers.reset_index(drop=True), rfm_scores(customers.reset_index(drop=True))], axis=1)
-    gaps = inter_purchase_gaps(orders, as_of) if orders is not None else None
+    gaps = history.gaps if history is not None else None
     start, end = customers["first_order"].min(), customers["last_order"].max()
     if orders is not None:
         start, end = min(start, orders["order_date"].min()), max(end, orders["order_date"].max())
@@ -137,7 +138,7 @@ def _analyse(
         business_evidence["cac"] = "customer-weighted mean of the CAC given per channel"
 
     progress(0.8, "building cohorts")
-    cohorts = cohort_report(orders, customers, as_of, period) if orders is not None else None
+    cohorts = cohort_report(orders, history.order_row, customers, as_of, period) if history is not None else None
     if orders is None:
         warnings.append("Input was a per-customer summary: retention matrix and payback curves need order rows")
 
@@ -204,10 +205,10 @@ def analyze_loaded(
         warnings.append(f"{int(later.sum())} orders after the as-of date {as_of_ts.date()} were left out of the analysis")
         orders = orders[~later]
     progress(0.4, "building customer histories")
-    customers = customer_table(orders, as_of_ts, assumed_margin_pct=None if loaded.margin_measured else assumed_margin_pct)
+    history = customer_history(orders, as_of_ts, assumed_margin_pct=None if loaded.margin_measured else assumed_margin_pct)
     discounts_known = loaded.mapping.column("discount") is not None or loaded.mapping.column("discount_code") is not None
     return _analyse(
-        customers, orders, as_of=as_of_ts.normalize(), currency=loaded.currency, margin_measured=loaded.margin_measured,
+        history.table, orders, history, as_of=as_of_ts.normalize(), currency=loaded.currency, margin_measured=loaded.margin_measured,
         discounts_known=discounts_known, source_format=loaded.mapping.source_format, cleaning=loaded.cleaning,
         mapping=loaded.mapping.fields, unmapped=loaded.unmapped_columns, warnings=warnings,
         cac_by_channel=cac_by_channel, cohort_period=cohort_period, assumed_margin_pct=assumed_margin_pct, progress=progress,
@@ -301,7 +302,7 @@ def analyze_customer_summary(
     table["discount_order_share_pct"] = 100 * table["discount_orders"] / table["orders"]
     table = table[table["orders"] > 0][list(CUSTOMER_COLUMNS)]
     return _analyse(
-        table, None, as_of=as_of_ts, currency=currency, margin_measured=margin_measured, discounts_known=discounts_known,
+        table, None, None, as_of=as_of_ts, currency=currency, margin_measured=margin_measured, discounts_known=discounts_known,
         source_format="customer_summary", cleaning=None, mapping={}, unmapped=[], warnings=warnings,
         cac_by_channel=cac_by_channel, cohort_period=None, assumed_margin_pct=assumed_margin_pct, progress=_noop,
     )

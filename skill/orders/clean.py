@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from skill.orders.mapping import ColumnMapping
 from skill.orders.models import CleaningReport, CurrencyReconciliation, ExclusionLine
-from skill.orders.parse import clean_text, hash_keys, to_datetime, to_flag, to_number
+from skill.orders.parse import clean_text, factorize, hash_keys, to_datetime, to_flag, to_number
 from skill.orders.read import OrdersInputError, RawTable
 
 logger = logging.getLogger(__name__)
@@ -90,27 +90,11 @@ class LoadedOrders:
     warnings: list[str] = field(default_factory=list)
 
 
-def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """pd.factorize, through pyarrow's dictionary_encode for Arrow-backed text.
-
-    Same codes and uniques (first-appearance order, -1 for missing); pandas' own path
-    is about three times slower on high-cardinality columns such as order ids.
-    """
-    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
-        return pd.factorize(values)
-    encoded = pc.dictionary_encode(values.array.__arrow_array__())
-    if encoded.num_chunks == 0:
-        return pd.factorize(values)
-    indices = pa.chunked_array([chunk.indices for chunk in encoded.chunks])
-    codes = pc.fill_null(indices, -1).to_numpy().astype(np.int64)
-    return codes, pd.Index(pd.array(encoded.chunks[0].dictionary, dtype=values.dtype))
-
-
 def _factorize_all(rows: dict[str, pd.Series], names: list[str]) -> dict[str, tuple[np.ndarray, pd.Index]]:
-    """_factorize each named column, a few at once: Arrow's dictionary_encode releases the GIL,
+    """factorize each named column, a few at once: Arrow's dictionary_encode releases the GIL,
     and the columns are independent, so threads cut this step by about a third on two cores."""
     with ThreadPoolExecutor(max_workers=min(len(names), os.cpu_count() or 1) or 1) as pool:
-        return dict(zip(names, pool.map(lambda name: _factorize(rows[name]), names)))
+        return dict(zip(names, pool.map(lambda name: factorize(rows[name]), names)))
 
 
 def _first_row(order_code: np.ndarray, valid: np.ndarray, n_orders: int) -> np.ndarray:
@@ -132,7 +116,11 @@ class _Folded:
     def text(self, orders: np.ndarray, index: pd.Index) -> pd.Series:
         """The labels of `orders` as a str column (missing for -1), by one Arrow take."""
         codes = self.codes[orders]
-        labels = pa.array(np.asarray(self.categories, dtype=object), type=pa.large_string())
+        categories = self.categories.array
+        if isinstance(categories, pd.arrays.ArrowStringArray):  # Arrow text already: no Python string per category
+            labels = pa.chunked_array(categories.__arrow_array__()).cast(pa.large_string())
+        else:
+            labels = pa.array(np.asarray(categories, dtype=object), type=pa.large_string())
         taken = pc.take(labels, pa.array(codes, mask=codes < 0))
         return pd.Series(pd.arrays.ArrowStringArray(taken, dtype=pd.StringDtype("pyarrow", na_value=np.nan)), index=index)
 
@@ -155,7 +143,7 @@ def _cleaned_codes(codes: np.ndarray, uniques) -> tuple[np.ndarray, pd.Index]:
     if cleaned.notna().all() and cleaned.eq(raw).all():
         # Nothing to strip: the distinct values stay distinct and keep their codes.
         return codes, pd.Index(cleaned.array)
-    cleaned_codes, categories = _factorize(cleaned)
+    cleaned_codes, categories = factorize(cleaned)
     row_codes = np.where(codes >= 0, cleaned_codes[np.maximum(codes, 0)] if len(uniques) else -1, -1)
     return row_codes, categories
 
@@ -250,6 +238,17 @@ def _upper_currency(cat: _Folded) -> _Folded:
     return _Folded(np.where(cat.codes >= 0, codes[np.maximum(cat.codes, 0)] if len(codes) else -1, -1), pd.Index(categories))
 
 
+def _cents_by_currency(cents: np.ndarray, code: np.ndarray, labels: np.ndarray) -> pd.Series:
+    """Exact integer sums of `cents` per currency label, over the currencies that occur.
+
+    Groups on the integer codes first (hashing a label per row costs ten times more);
+    two codes can share a label (no currency given = the analysis currency), so the few
+    per-code sums are then summed by label.
+    """
+    by_code = pd.Series(cents).groupby(code).sum()
+    return by_code.groupby(labels[by_code.index.to_numpy()]).sum()
+
+
 def _cents(values: pd.Series) -> np.ndarray:
     return np.round(values.fillna(0.0).to_numpy(dtype="float64") * 100).astype(np.int64)
 
@@ -287,7 +286,7 @@ def _customer_key_codes(rows: dict[str, pd.Series], factorized: dict, mapping: C
         key = np.where((key < 0) & found, codes + offset, key)
         offset += len(labels)
     all_labels = pd.concat([labels for _, labels in per_source], ignore_index=True).astype("str")
-    label_codes, distinct = _factorize(all_labels)
+    label_codes, distinct = factorize(all_labels)
     return np.where(key >= 0, label_codes[np.maximum(key, 0)] if len(all_labels) else -1, -1), distinct
 
 
@@ -436,7 +435,9 @@ def clean_orders(
     orders["n_rows"] = grouped.size()
     key_codes, keys = _customer_key_codes(rows, factorized, mapping, id_salt)
     customer_key = _fold_codes(key_codes, order_code, n_orders, keys)
-    orders["order_id"] = np.asarray(order_labels)
+    order_labels = pd.Index(order_labels)
+    # Arrow-backed ids go in as they are: np.asarray would build a Python string per order.
+    orders["order_id"] = order_labels.array if isinstance(order_labels.dtype, pd.StringDtype) else np.asarray(order_labels)
     orders = orders.reset_index(drop=True)
 
     # -- per-order reasons -----------------------------------------------------------------
@@ -479,8 +480,11 @@ def clean_orders(
     analysis_currency = currency.strip().upper() if currency else (str(counts.index[0]) if len(counts) else None)
     if currency and len(counts) and analysis_currency not in counts.index:
         raise OrdersInputError(f"No orders in {analysis_currency}; the export has {sorted(counts.index)}")
-    # Per-order currency label as a plain array; orders without one count as the analysis currency.
-    currency_key = np.append(np.asarray(source_currency.categories, dtype=object), analysis_currency or "")[source_currency.codes]
+    # Per-order currency code into currency_labels; orders without one (code -1, the last label)
+    # count as the analysis currency.
+    currency_labels = np.append(np.asarray(source_currency.categories, dtype=object), analysis_currency or "")
+    currency_code = np.where(source_currency.codes >= 0, source_currency.codes, len(currency_labels) - 1)
+    currency_key = currency_labels[currency_code]
     rate = pd.Series(1.0, index=orders.index)
     missing_currency = int((source_currency.codes < 0).sum())
     if analysis_currency is not None:
@@ -503,15 +507,19 @@ def clean_orders(
     copy_cents = np.bincount(order_code, weights=row_amount_cents * (counted & duplicate), minlength=n_orders)
     dup_rows = np.bincount(order_code, weights=duplicate.astype(np.int64), minlength=n_orders)
     cents_in = (row_amount_cents * counted).astype(np.int64)
-    order_currency_of_row = currency_key[order_code]
     orders["cents"] = order_cents.astype(np.int64)
-    in_by_currency = pd.Series(cents_in).groupby(order_currency_of_row).sum()
-    kept_by_currency = orders.loc[~excluded, "cents"].groupby(currency_key[~excluded]).sum()
+    in_by_currency = _cents_by_currency(cents_in, currency_code[order_code], currency_labels)
+    kept_by_currency = _cents_by_currency(orders["cents"].to_numpy()[~excluded], currency_code[~excluded], currency_labels)
     excl_frame = pd.DataFrame(
         {"reason": reason_of[excluded], "cents": orders.loc[excluded, "cents"], "rows": orders.loc[excluded, "n_rows"], "currency": currency_key[excluded]}
     )
-    dup_frame = pd.DataFrame({"cents": copy_cents.astype(np.int64), "rows": dup_rows.astype(np.int64), "currency": currency_key})
-    dup_frame = dup_frame[dup_frame["rows"] > 0].assign(reason="duplicate_row")
+    has_copies = dup_rows > 0
+    dup_frame = pd.DataFrame(
+        {
+            "cents": copy_cents[has_copies].astype(np.int64), "rows": dup_rows[has_copies].astype(np.int64),
+            "currency": currency_key[has_copies], "reason": "duplicate_row",
+        }
+    )
     lines = pd.concat([dup_frame, excl_frame.assign(orders=1)], ignore_index=True)
     lines["orders"] = lines["orders"].fillna(0).astype(np.int64) if "orders" in lines else 0
     lines.loc[lines["reason"] == "duplicate_row", "orders"] = (lines.loc[lines["reason"] == "duplicate_row", "cents"] != 0).astype(np.int64)
@@ -537,7 +545,7 @@ def clean_orders(
     )
 
     # -- kept orders in the analysis currency --------------------------------------------------
-    kept = orders.loc[~excluded].copy()
+    kept = orders.loc[~excluded]  # a new frame already (copy-on-write): no second copy
     kept_rate = rate[~excluded].fillna(1.0)
     for name in ("amount", "refund", "discount", "cost", "margin"):
         if name in kept:
@@ -583,8 +591,13 @@ def clean_orders(
 
     returns = kept["is_return"]
     guest = kept["customer_id"].isna() & ~returns
-    buyers = pd.Index(kept.loc[~returns & kept["customer_id"].notna(), "customer_id"].unique())
-    only_returns = pd.Index(kept.loc[returns & kept["customer_id"].notna(), "customer_id"].unique()).difference(buyers)
+    # Customers by key code (one code per distinct key): who bought, and who only returned goods.
+    kept_key, is_return = customer_key.codes[kept_orders], returns.to_numpy()
+    bought = np.zeros(len(customer_key.categories), dtype=bool)
+    bought[kept_key[~is_return & (kept_key >= 0)]] = True
+    returned = np.zeros(len(customer_key.categories), dtype=bool)
+    returned[kept_key[is_return & (kept_key >= 0)]] = True
+    only_returns = int((returned & ~bought).sum())
     report = CleaningReport(
         rows_in=n_rows,
         orders_in=n_orders,
@@ -598,7 +611,7 @@ def clean_orders(
         refunds_netted=round(float(kept["refund"].sum()), 2),
         returns_netted=round(float(-kept.loc[returns, "amount"].sum()), 2) + 0.0,
         return_records=int(returns.sum()),
-        customers_with_only_returns=len(only_returns),
+        customers_with_only_returns=only_returns,
         currencies={str(k): int(v) for k, v in counts.items()},
         fx_rates_applied={k: v for k, v in fx.items() if k in counts.index and k != analysis_currency},
         amounts_in_minor_units=minor_units,

@@ -41,7 +41,15 @@ def _round(value: float, digits: int = 2) -> float | None:
 
 
 def _group_clv(customers: pd.DataFrame, by: pd.Series, limit: int | None) -> list[GroupCLV]:
-    frame = customers.assign(_group=by.to_numpy(), _repeat=customers["orders"] > 1)
+    # Grouping on sorted integer codes gives the same groups, in the same (sorted) order, as
+    # grouping on the labels, without hashing a string per customer in every aggregation.
+    codes, names = pd.factorize(by, sort=True)
+    frame = pd.DataFrame(
+        {
+            "_group": codes, "net_revenue": customers["net_revenue"].to_numpy(), "_repeat": customers["orders"].to_numpy() > 1,
+            "gross_revenue": customers["gross_revenue"].to_numpy(), "orders": customers["orders"].to_numpy(),
+        }
+    )
     stats = frame.groupby("_group", sort=True).agg(
         customers=("net_revenue", "size"),
         clv=("net_revenue", "mean"),
@@ -53,22 +61,24 @@ def _group_clv(customers: pd.DataFrame, by: pd.Series, limit: int | None) -> lis
         stats = stats.sort_values("customers", ascending=False, kind="stable").head(limit)
     return [
         GroupCLV(
-            group=str(name), customers=int(row.customers), historical_clv=round(float(row.clv), 2),
+            group=str(names[code]), customers=int(row.customers), historical_clv=round(float(row.clv), 2),
             repeat_rate_pct=round(100 * float(row.repeaters), 2), aov=_round(row.gross / row.orders),
         )
-        for name, row in stats.iterrows()
+        for code, row in stats.iterrows()
     ]
 
 
-def cohort_report(orders: pd.DataFrame, customers: pd.DataFrame, as_of: pd.Timestamp, period: str) -> CohortReport:
-    """Retention and cumulative net revenue per customer by acquisition cohort, plus CLV breakdowns."""
+def cohort_report(
+    orders: pd.DataFrame, order_row: np.ndarray, customers: pd.DataFrame, as_of: pd.Timestamp, period: str
+) -> CohortReport:
+    """Retention and cumulative net revenue per customer by acquisition cohort, plus CLV breakdowns.
+
+    `order_row` is each order's customer's row in `customers` (-1 for none), as CustomerHistory gives it.
+    """
     first = customers.set_index("customer_id")["first_order"]
-    # Look up each distinct id once; rows then carry their customer's table position.
-    codes, distinct_ids = pd.factorize(orders["customer_id"])
-    position = np.append(first.index.get_indexer(distinct_ids), -1)[codes]
-    in_table = (position >= 0) & (orders["order_date"] <= as_of).to_numpy()
+    in_table = order_row >= 0  # customer_history already left out orders after the as-of day
     cohort_of_customer = pd.Series(period_index(first, period), index=first.index)
-    cohort = cohort_of_customer.to_numpy()[position[in_table]]
+    cohort = cohort_of_customer.to_numpy()[order_row[in_table]]
     offset = period_index(orders["order_date"][in_table], period) - cohort
     last_period = int(period_index(pd.Series([as_of]), period)[0])
     sizes = cohort_of_customer.value_counts().sort_index()
@@ -82,7 +92,7 @@ def cohort_report(orders: pd.DataFrame, customers: pd.DataFrame, as_of: pd.Times
 
     cells = pd.DataFrame(
         {
-            "customer": position[in_table], "cohort": cohort, "offset": offset,
+            "customer": order_row[in_table], "cohort": cohort, "offset": offset,
             "net": orders["net"].to_numpy()[in_table], "is_return": orders["is_return"].to_numpy()[in_table],
         }
     )

@@ -7,8 +7,12 @@ pandas aggregation on integer customer codes; no Python loop per customer.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
+from skill.orders.parse import factorize
 
 LIFETIMES_COLUMNS = ("customer_id", "frequency", "recency", "T", "monetary_value")
 CUSTOMER_COLUMNS = (
@@ -17,10 +21,6 @@ CUSTOMER_COLUMNS = (
     "days_since_last_order", "return_rate_pct", "discount_orders", "discount_order_share_pct", "channel",
     "first_product", "frequency", "recency", "T", "monetary_value",
 )  # fmt: skip
-
-
-def _days(values: pd.Series) -> np.ndarray:
-    return values.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
 
 
 def _history_order(code: np.ndarray, date: np.ndarray, order_id: pd.Series, position: np.ndarray) -> np.ndarray:
@@ -52,6 +52,19 @@ def _day_groups(code: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return np.flatnonzero(new_day), np.flatnonzero(new_code)
 
 
+@dataclass(frozen=True)
+class CustomerHistory:
+    """The customer table plus what later steps need of the orders, keyed by table row.
+
+    Cohorts and segment cycles look customers up by these integer rows, so no step
+    after this one hashes or compares a customer id string.
+    """
+
+    table: pd.DataFrame  # customer_table's result
+    order_row: np.ndarray  # per order: its customer's row in `table`; -1 for guests, later orders, no purchase
+    gaps: pd.DataFrame  # row, gap_days: days between consecutive purchase days of the customer at `row`
+
+
 def customer_table(orders: pd.DataFrame, as_of: pd.Timestamp, *, assumed_margin_pct: float | None = None) -> pd.DataFrame:
     """One row per customer with at least one purchase on or before `as_of` (columns: CUSTOMER_COLUMNS).
 
@@ -60,8 +73,13 @@ def customer_table(orders: pd.DataFrame, as_of: pd.Timestamp, *, assumed_margin_
     measured margin when the export had cost or margin, else net revenue x
     `assumed_margin_pct` (NaN if neither).
     """
+    return customer_history(orders, as_of, assumed_margin_pct=assumed_margin_pct).table
+
+
+def customer_history(orders: pd.DataFrame, as_of: pd.Timestamp, *, assumed_margin_pct: float | None = None) -> CustomerHistory:
+    """customer_table, each order's row in it, and the gaps between purchase days, from one pass."""
     keep = (orders["customer_id"].notna() & (orders["order_date"] <= as_of)).to_numpy()
-    codes, labels = pd.factorize(orders["customer_id"][keep])
+    codes, labels = factorize(orders["customer_id"][keep])
     is_return = orders["is_return"].to_numpy()[keep]
     purchase = ~is_return
     date = orders["order_date"].to_numpy()[keep]
@@ -110,8 +128,8 @@ def customer_table(orders: pd.DataFrame, as_of: pd.Timestamp, *, assumed_margin_
     day = p_date[order].astype("datetime64[D]").astype(np.int64)
     day_starts, code_starts = _day_groups(code, day)
     first_of_customer = position[order[code_starts]]
-    table["channel"] = orders["channel"].iloc[first_of_customer].to_numpy()
-    table["first_product"] = orders["product"].iloc[first_of_customer].to_numpy()
+    table["channel"] = orders["channel"].array.take(first_of_customer)
+    table["first_product"] = orders["product"].array.take(first_of_customer)
     run = np.zeros(len(day), dtype=np.int64)
     run[day_starts[1:]] = 1
     day_net = p["net"].groupby(np.cumsum(run), sort=True).sum()
@@ -130,7 +148,8 @@ def customer_table(orders: pd.DataFrame, as_of: pd.Timestamp, *, assumed_margin_
 
     gaps = days["day"].diff()
     same = days["code"].eq(days["code"].shift())
-    table["median_days_between_orders"] = gaps[same].groupby(days.loc[same, "code"]).median()
+    gap_days, gap_code = gaps[same], days.loc[same, "code"]
+    table["median_days_between_orders"] = gap_days.groupby(gap_code).median()
     table["mean_days_between_orders"] = table["recency"] / table["frequency"].where(table["frequency"] > 0)
     table["tenure_days"] = table["T"]
     table["days_since_last_order"] = (as_of_day - last_day).astype("float64")
@@ -138,30 +157,13 @@ def customer_table(orders: pd.DataFrame, as_of: pd.Timestamp, *, assumed_margin_
     returned_value = table["refunds"] + table["returns"]
     table["return_rate_pct"] = (100 * returned_value / table["gross_revenue"].where(table["gross_revenue"] > 0)).clip(0, 100)
     table["discount_order_share_pct"] = 100 * table["discount_orders"] / table["orders"]
-    table["customer_id"] = np.asarray(labels)[table.index.to_numpy()]
-    return table.reset_index(drop=True)[list(CUSTOMER_COLUMNS)]
-
-
-def inter_purchase_gaps(orders: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Days between consecutive purchase days of each customer: columns customer_id, gap_days.
-
-    Rows come sorted by customer id then day. Ids are ranked once (sorting the
-    distinct ids only), so the per-row work is on integers.
-    """
-    known = (orders["customer_id"].notna() & ~orders["is_return"] & (orders["order_date"] <= as_of)).to_numpy()
-    codes, labels = pd.factorize(orders["customer_id"][known])
-    by_name = labels.argsort()
-    rank = np.empty(len(labels), dtype=np.int64)
-    rank[by_name] = np.arange(len(labels))
-    day = _days(orders["order_date"][known])
-    first_day = int(day.min()) if len(day) else 0
-    span = int(day.max()) - first_day + 1 if len(day) else 1
-    pairs = np.sort(rank[codes] * span + (day - first_day))
-    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]
-    customer, day_of_pair = np.divmod(pairs, span)
-    same = np.r_[False, customer[1:] == customer[:-1]]
-    gap_days = np.diff(day_of_pair, prepend=0)[same].astype("float64")
-    return pd.DataFrame({"customer_id": labels[by_name[customer[same]]], "gap_days": gap_days})
+    table["customer_id"] = labels.array.take(table.index.to_numpy())  # stays Arrow text: no Python string per customer
+    row_of_code = np.full(len(labels), -1, dtype=np.int64)  # -1: the customer only returned goods
+    row_of_code[table.index.to_numpy()] = np.arange(len(table))
+    order_row = np.full(len(orders), -1, dtype=np.int64)
+    order_row[keep] = row_of_code[codes]
+    gap_rows = pd.DataFrame({"row": row_of_code[gap_code.to_numpy()], "gap_days": gap_days.to_numpy()})
+    return CustomerHistory(table=table.reset_index(drop=True)[list(CUSTOMER_COLUMNS)], order_row=order_row, gaps=gap_rows)
 
 
 def lifetimes_summary(customers: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 _ISO_PREFIX = r"^\d{4}-\d{2}-\d{2}"
+_ISO_PLAIN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}:\d{2})?$"  # the shapes Arrow's cast and pandas read alike
 _HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _KEY_WIDTH = len("c_") + 16
 DATE_FORMATS = tuple(
@@ -21,6 +22,22 @@ DATE_FORMATS = tuple(
 )
 TRUE_WORDS = {"true", "1", "yes", "y", "t"}
 FALSE_WORDS = {"false", "0", "no", "n", "f"}
+
+
+def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """pd.factorize, through pyarrow's dictionary_encode for Arrow-backed text.
+
+    Same codes and uniques (first-appearance order, -1 for missing); pandas' own path
+    is about three times slower on high-cardinality columns such as order ids.
+    """
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        return pd.factorize(values)
+    encoded = pc.dictionary_encode(values.array.__arrow_array__())
+    if encoded.num_chunks == 0:
+        return pd.factorize(values)
+    indices = pa.chunked_array([chunk.indices for chunk in encoded.chunks])
+    codes = pc.fill_null(indices, -1).to_numpy().astype(np.int64)
+    return codes, pd.Index(pd.array(encoded.chunks[0].dictionary, dtype=values.dtype))
 
 
 def to_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -70,7 +87,7 @@ def to_datetime(values: pd.Series) -> pd.Series:
         return _epoch_or_compact(pd.to_numeric(text, errors="coerce")).astype("datetime64[ns]")
     if sample.str.contains(_ISO_PREFIX, regex=True).mean() > 0.9:
         # Dropping the UTC offset keeps local wall time; ISO8601 parsing is the fast path.
-        return pd.to_datetime(text.str.slice(0, 19), format="ISO8601", errors="coerce").astype("datetime64[ns]")
+        return _iso_wall_time(text.str.slice(0, 19))
     # An explicit format parses fast and settles day-first vs month-first on the whole sample.
     # Ties go to the earlier (month-first) format.
     scores = [pd.to_datetime(sample, format=f, errors="coerce").notna().sum() for f in DATE_FORMATS]
@@ -81,6 +98,28 @@ def to_datetime(values: pd.Series) -> pd.Series:
     if isinstance(parsed.dtype, pd.DatetimeTZDtype):  # one offset for all parsed cells: keep wall time, as above
         parsed = parsed.dt.tz_localize(None)
     return parsed.astype("datetime64[ns]")
+
+
+def _iso_wall_time(text: pd.Series) -> pd.Series:
+    """pd.to_datetime(text, format='ISO8601', errors='coerce'), with Arrow parsing the plain cells.
+
+    Arrow's string-to-timestamp cast reads 'YYYY-MM-DD[ HH:MM:SS]' about twice as fast as
+    pandas; the other cells (and everything, if the cast refuses a cell such as Feb 30)
+    go through pandas, so the result is the same.
+    """
+    if not (isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow"):
+        return pd.to_datetime(text, format="ISO8601", errors="coerce").astype("datetime64[ns]")
+    arrow = pa.chunked_array(text.array.__arrow_array__())
+    plain = pc.fill_null(pc.match_substring_regex(arrow, _ISO_PLAIN), False)
+    try:
+        parsed = pc.cast(pc.if_else(plain, arrow, pa.scalar(None, arrow.type)), pa.timestamp("ns"))
+    except pa.ArrowInvalid:
+        return pd.to_datetime(text, format="ISO8601", errors="coerce").astype("datetime64[ns]")
+    result = pd.Series(parsed.to_numpy(), index=text.index, dtype="datetime64[ns]")
+    other = ~plain.to_numpy(zero_copy_only=False) & text.notna().to_numpy()
+    if other.any():
+        result[other] = pd.to_datetime(text[other], format="ISO8601", errors="coerce").astype("datetime64[ns]")
+    return result
 
 
 def to_flag(values: pd.Series) -> pd.Series:

@@ -86,16 +86,19 @@ def build_segments(
     margin_measured: bool,
     discounts_known: bool,
 ) -> list[Segment]:
-    """One Segment per non-empty RFM group, in GROUP_ORDER; `customers` carries rfm_group."""
+    """One Segment per non-empty RFM group, in GROUP_ORDER; `customers` carries rfm_group.
+
+    `gaps` (CustomerHistory.gaps) names customers by their row in `customers`.
+    """
     total_customers = len(customers)
     total_net = float(customers["net_revenue"].sum())
-    group_of = customers.set_index("customer_id")["rfm_group"]
-    gap_groups = gaps.assign(group=group_of.reindex(gaps["customer_id"]).to_numpy()) if gaps is not None else None
+    # Split the gaps by their customer's group once, rather than comparing every gap's group per segment.
+    gaps_of = dict(iter(gaps.groupby(customers["rfm_group"].to_numpy()[gaps["row"].to_numpy()], sort=False))) if gaps is not None else {}
     segments = []
     for group, members in customers.groupby("rfm_group", sort=False):
         metrics, evidence = group_metrics(
             members,
-            gap_groups[gap_groups["group"] == group] if gap_groups is not None else None,
+            gaps_of.get(group, gaps.iloc[:0]) if gaps is not None else None,
             currency=currency, margin_measured=margin_measured, discounts_known=discounts_known,
             total_customers=total_customers, total_net=total_net,
         )
