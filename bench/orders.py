@@ -7,6 +7,10 @@ Each measurement runs in its own process (a worker started by a fresh measuring
 process), so peak RSS is that run's alone: the measurer reads
 resource.getrusage(RUSAGE_CHILDREN).ru_maxrss after the worker exits. The
 baseline is pandas.read_csv + one groupby per customer, the least anyone would run.
+Ours and the baseline alternate, --repeats times each (default 3), and the table
+shows the median wall time and the largest peak RSS of each; every run is printed
+too, because on a virtual machine a fresh process's first touch of memory can cost
+whole tenths of a second (see docs/benchmarks.md).
 Exports are written to bench/out/ (ignored by git) and reused.
 
 A second table times the per-customer summary step alone against lifetimes'
@@ -22,6 +26,7 @@ import argparse
 import importlib.util
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -123,6 +128,7 @@ def run(mode: str, path: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000], help="order lines per export")
+    parser.add_argument("--repeats", type=int, default=3, help="fresh-process runs of each side per size (median reported)")
     parser.add_argument("--work", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -136,13 +142,25 @@ def main() -> None:
     print(f"{'lines':>10} {'ours s':>8} {'ours MB':>8} {'pandas s':>9} {'pandas MB':>10} {'time x':>7}  customers  orders")
     for lines in args.sizes:
         path = export_path(lines)
-        ours, base = run("ours", path), run("baseline", path)
+        runs = [(run("ours", path), run("baseline", path)) for _ in range(args.repeats)]
+        ours = _median_run([o for o, _ in runs])
+        base = _median_run([b for _, b in runs])
         ratio = ours["seconds"] / base["seconds"]
         print(
             f"{lines:>10,} {ours['seconds']:>8.2f} {ours['peak_rss_mb']:>8.0f} {base['seconds']:>9.2f} "
             f"{base['peak_rss_mb']:>10.0f} {ratio:>7.2f}  {ours['customers']:>9,} {ours['orders']:>7,}"
         )
+        print(f"{'':>10} runs: ours {_seconds(o for o, _ in runs)}; pandas {_seconds(b for _, b in runs)}")
     print_summary_comparison(args.sizes)
+
+
+def _median_run(runs: list[dict]) -> dict:
+    """The median wall time and the largest peak RSS over fresh-process runs of one side."""
+    return {**runs[0], "seconds": statistics.median(r["seconds"] for r in runs), "peak_rss_mb": max(r["peak_rss_mb"] for r in runs)}
+
+
+def _seconds(runs) -> str:
+    return " ".join(f"{r['seconds']:.2f}" for r in runs)
 
 
 def print_summary_comparison(sizes: list[int]) -> None:

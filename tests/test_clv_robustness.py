@@ -1,19 +1,23 @@
 """Numerical robustness of the CLV predictions: extreme-but-valid BG/NBD parameters,
-degenerate "nobody churns" data, and the committed fixture exports end to end."""
+degenerate "nobody churns" data (fits at the no-dropout limit), and the committed
+fixture exports end to end."""
 
 from __future__ import annotations
 
 import itertools
 import logging
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.special import hyp2f1
 
 from skill import api
-from skill.clv import bgnbd
-from skill.clv.predict import score_customers
+from skill.clv import bgnbd, pareto_nbd
+from skill.clv.fitting import LOG_PARAM_BOUND, at_no_dropout_limit, build_fit, compress_rows, nbd_log_likelihood
+from skill.clv.predict import PURCHASE_MODELS, score_customers
 
 EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 FIXTURES = ("shopify_orders.csv", "stripe_payments.csv", "woocommerce_orders.csv")
@@ -95,19 +99,87 @@ def _no_churn_summary():
     })
 
 
+def _no_churn_arrays(stretch: float):
+    """(frequency, recency, T) of the weekly summary in a time unit 1 / stretch weeks long."""
+    summary = _no_churn_summary()
+    return summary["frequency"].to_numpy(), summary["recency"].to_numpy() * stretch, summary["T"].to_numpy() * stretch
+
+
 @pytest.mark.parametrize("model", ["bgnbd", "pareto_nbd"])
 def test_no_churn_data_gives_finite_predictions_and_says_so(model, caplog):
     caplog.set_level(logging.ERROR)
     prediction = score_customers(_no_churn_summary(), model=model, time_unit_days=7, n_bootstrap=100).prediction
-    assert prediction.purchase_fit.converged
+    fit, dropout = prediction.purchase_fit, list(PURCHASE_MODELS[model][1].DROPOUT_PARAMS)
+    assert fit.converged and "no-dropout limit" in fit.message
+    assert fit.unidentified == dropout
+    assert set(fit.std_errors) == {"r", "alpha"} and fit.covariance is None
     assert np.isfinite(prediction.predicted_clv_total) and prediction.predicted_clv_total > 0
-    if model == "pareto_nbd":
-        assert any("almost no dropout" in w for w in prediction.warnings)
-        assert prediction.mean_p_alive > 0.99
-    if prediction.bootstrap_draws:
-        assert prediction.predicted_clv_total_low <= prediction.predicted_clv_total <= prediction.predicted_clv_total_high
-    else:
-        assert any("intervals omitted" in w for w in prediction.warnings)
+    assert any(f"dropout parameters ({', '.join(dropout)}) are not pinned down" in w for w in prediction.warnings)
+    assert any("almost no dropout" in w for w in prediction.warnings)
+    assert prediction.mean_p_alive > 0.99
+    assert prediction.bootstrap_draws == 0 and prediction.predicted_clv_total_low is None
+    assert any("intervals omitted" in w for w in prediction.warnings)
+
+
+@pytest.mark.parametrize("stretch", [1.0, 7.0, 1 / 24])
+def test_no_dropout_limit_does_not_depend_on_the_optimiser_path(stretch):
+    """Time units change the optimiser's path and where it stops on the flat dropout
+    directions; both models still land on the same NBD limit, flagged the same way."""
+    fits = [bgnbd.fit_bgnbd(*_no_churn_arrays(stretch)), pareto_nbd.fit_pareto_nbd(*_no_churn_arrays(stretch))]
+    assert [f.unidentified for f in fits] == [["a", "b"], ["s", "beta"]]
+    assert all(f.converged for f in fits)
+    bg, pnbd = (f.params for f in fits)
+    assert bg["r"] == pytest.approx(pnbd["r"], rel=1e-5)
+    assert bg["alpha"] == pytest.approx(pnbd["alpha"], rel=1e-5)
+    assert bg["alpha"] / stretch == pytest.approx(34.79, rel=1e-3)  # per week, as the summary
+
+
+def test_no_dropout_limit_needs_negligible_fitted_dropout():
+    """With one repeat purchase each, made on the as-of date, the BG/NBD likelihood ignores
+    (a, b) altogether, yet a = 1, b = 3 still implies plenty of dropout: no limit there."""
+    x, T = np.ones(30), np.linspace(10.0, 50.0, 30)
+    rows = compress_rows(x, T, T)
+    for params, at_limit in (([0.8, 12.0, 1.0, 3.0], False), ([0.8, 12.0, 1e-9, 3.0], True)):
+        ll = float(bgnbd.log_likelihood(params, x, T, T).sum())
+        assert ll == pytest.approx(float(nbd_log_likelihood(0.8, 12.0, x, T).sum()), abs=1e-9)
+        assert at_no_dropout_limit(params, ll, rows, bgnbd.dropout_share(params, T.max())) is at_limit
+
+
+def test_build_fit_ignores_the_hessian_sign_only_along_unidentified_dropout():
+    """At the no-dropout limit the dropout block of the Hessian is rounding noise of either
+    sign and a dropout parameter may sit at the search bound; the other parameters still
+    need a positive definite block."""
+    result = SimpleNamespace(success=True, message="", x=np.array([0.4, -0.8, -LOG_PARAM_BOUND, 8.5]), nit=40)
+    params = np.exp(result.x)
+
+    def fit_with(hessian, unidentified=()):
+        return build_fit("bgnbd", bgnbd.PARAM_NAMES, result, params, -4091.5, hessian, 438, 400, 0.0, unidentified)
+
+    noisy = np.diag([450.0, 390.0, 2e-9, -5e-6])
+    fit = fit_with(noisy, bgnbd.DROPOUT_PARAMS)
+    assert fit.converged and set(fit.std_errors) == {"r", "alpha"} and fit.covariance is None
+    assert fit.std_errors["r"] == pytest.approx(params[0] / np.sqrt(450.0))
+    strict = fit_with(noisy)
+    assert not strict.converged and strict.std_errors is None
+    assert "search bound (a)" in strict.message and "not identified" in strict.message
+    broken = fit_with(np.diag([450.0, -1e-6, 2e-9, -5e-6]), bgnbd.DROPOUT_PARAMS)
+    assert not broken.converged and "not identified" in broken.message
+
+
+@pytest.mark.parametrize(
+    "params", [(0.243, 4.414, 0.793, 2.426), (0.5, 10.0, 50.0, 1e-3), (100.0, 1e4, 0.5, 0.5), (1.0, 30.0, 1e-3, 1e-9)]
+)
+def test_bgnbd_dropout_share_matches_the_closed_form(params):
+    r, alpha, a, b = params
+    for t in (1.0, 52.0, 261.0):
+        closed = 1 - hyp2f1(r, a, a + b, -t / alpha)  # E_p[(1 + p t / alpha)^-r], p ~ Beta(a, b)
+        assert bgnbd.dropout_share(params, t) == pytest.approx(closed, rel=1e-9)
+
+
+def test_bgnbd_dropout_share_at_the_no_dropout_limit():
+    """scipy's hyp2f1 is nan here; for tiny p the share is r t / alpha * E[p]."""
+    r, alpha, a, b = 1.5, 34.8, 1e-7, 4925.0
+    assert bgnbd.dropout_share((r, alpha, a, b), 77.0) == pytest.approx(r * 77.0 / alpha * a / (a + b), rel=1e-3)
 
 
 @pytest.fixture(scope="module")

@@ -99,6 +99,16 @@ def test_semicolon_latin1_decimal_comma_file(tmp_path):
     assert loaded.orders["order_date"].dt.month.tolist() == [1, 2, 1]  # day-first dates detected
 
 
+def test_utf8_bom_file_maps_its_first_column(tmp_path):
+    """Excel's 'CSV UTF-8' starts with a byte-order mark; the first header must still map."""
+    text = "Email,Name,Created at,Total\nana@example.com,#1,2024-01-05 10:00:00,12.50\nbo@example.com,#2,2024-02-05 11:00:00,7.00\n"
+    path = tmp_path / "bom.csv"
+    path.write_bytes(text.encode("utf-8-sig"))
+    loaded = load_orders(path)
+    assert loaded.mapping.column("email") == "Email" and loaded.cleaning.encoding == "utf-8-sig"
+    assert loaded.orders["customer_id"].notna().all() and sorted(loaded.orders["amount"]) == [7.0, 12.5]
+
+
 def test_uci_credit_notes_are_netted_returns():
     text = (
         "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"

@@ -20,6 +20,7 @@ from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from skill.clv.fitting import (
     ModelFit,
+    at_no_dropout_limit,
     build_fit,
     dot,
     minimize_log_params,
@@ -31,6 +32,7 @@ from skill.clv.fitting import (
 
 NAME = "bgnbd"
 PARAM_NAMES = ("r", "alpha", "a", "b")
+DROPOUT_PARAMS = ("a", "b")
 TIME_SCALED_PARAMS = ("alpha",)  # rates per time unit: fitted on time rescaled to max(T) = 1
 _EXP_FLOOR = -700.0  # exp(-700) ~ 1e-304: still a normal double
 
@@ -157,7 +159,11 @@ def fit_bgnbd(frequency, recency, T, weights=None, penalizer: float = 0.0) -> Mo
     hessian = numerical_hessian(lambda v: objective(v)[0] * total, result.x, lambda v: objective(v)[1] * total)
     natural = np.exp(result.x) / time_scaling(PARAM_NAMES, TIME_SCALED_PARAMS, scale)
     ll_total = float(dot(cw, log_likelihood(natural, cx, ct_x, cT)))
-    return build_fit(NAME, PARAM_NAMES, result, natural, ll_total, hessian, total, len(cw), penalizer)
+    no_dropout = at_no_dropout_limit(natural, ll_total, fit_data.rows, dropout_share(natural, float(cT.max())))
+    return build_fit(
+        NAME, PARAM_NAMES, result, natural, ll_total, hessian, total, len(cw), penalizer,
+        unidentified_dropout=DROPOUT_PARAMS if no_dropout else (),
+    )
 
 
 def probability_alive(params, x, t_x, T) -> np.ndarray:
@@ -272,3 +278,13 @@ def expected_purchases(params, x, t_x, T, t) -> np.ndarray:
     alive = probability_alive(params, np.asarray(x, float), np.asarray(t_x, float), np.asarray(T, float))
     out = np.where(horizons[:, None] > 0, if_alive * alive, 0.0)
     return out[0] if np.ndim(t) == 0 else out
+
+
+def dropout_share(params, t) -> float:
+    """Share of newly acquired customers expected to have dropped out within t. Given
+    lambda and p, dropouts follow the purchases at rate lambda p, so this is
+    1 - E_p[(alpha / (alpha + p t))^r] for p ~ Beta(a, b), i.e. 1 - 2F1(r, a; a+b; -t/alpha).
+    By quadrature because scipy's hyp2f1 returns nan for the tiny a of no-dropout fits."""
+    r, alpha, a, b = params
+    p, weights = _beta_gauss_nodes(a, b)
+    return float(-np.expm1(-r * np.log1p(p * t / alpha)) @ weights)

@@ -14,6 +14,9 @@ Conventions every model follows (so fits are comparable with `lifetimes`):
 * Standard errors come from a central finite-difference Hessian of the total
   penalised negative log-likelihood with respect to the log-parameters, mapped
   to the natural parameters by the delta method (SE(theta) = theta * SE(log theta)).
+* Both purchase models contain the NBD (nobody ever drops out) as a limit. When the
+  data show no dropout the maximum lies at that limit, the likelihood is flat in the
+  dropout parameters there and they are reported as unidentified (see at_no_dropout_limit).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
+from scipy.special import gammaln
 
 from skill.clv.results import CLVModelError, ModelFit
 
@@ -31,6 +35,10 @@ LOG_PARAM_BOUND = 18.0  # |log theta| <= 18, i.e. theta within [1.5e-8, 6.6e7] o
 _AT_BOUND_MARGIN = 1e-3
 MIN_CUSTOMERS = 20
 MIN_REPEAT_CUSTOMERS = 5
+# At the no-dropout limit: dropout over the observed span below this share of new customers ...
+NO_DROPOUT_SPAN_SHARE = 1e-3
+# ... and a total log-likelihood at most this far above the NBD's (a likelihood-ratio statistic of 0.002)
+NO_DROPOUT_LL_GAIN = 1e-3
 
 
 @dataclass(frozen=True)
@@ -226,6 +234,24 @@ def numerical_hessian(
     return hess
 
 
+def nbd_log_likelihood(r, alpha, x, T) -> np.ndarray:
+    """Per-customer log-likelihood of the NBD, the no-dropout limit of both purchase
+    models (BG/NBD as a -> 0, Pareto/NBD as s -> 0): it depends on r and alpha only."""
+    return gammaln(r + x) - gammaln(r) + r * np.log(alpha) - (r + x) * np.log(alpha + T)
+
+
+def at_no_dropout_limit(natural_params, log_likelihood: float, rows: CompressedRows, span_dropout_share: float) -> bool:
+    """Does the fit sit at the NBD limit: negligible implied dropout over the observed span
+    and a likelihood no better than nobody dropping out? There the likelihood is flat (to
+    rounding) in the dropout parameters, so where the optimiser stops along them and the
+    sign of the Hessian there are platform noise, while predictions do not depend on them.
+    Both tests are needed: if each customer's one repeat purchase is on the as-of date, the
+    BG/NBD likelihood ignores (a, b) and the fit keeps the dropout it started from."""
+    x, _, T = rows.columns
+    limit = float(dot(rows.weights, nbd_log_likelihood(natural_params[0], natural_params[1], x, T)))
+    return span_dropout_share < NO_DROPOUT_SPAN_SHARE and log_likelihood - limit <= NO_DROPOUT_LL_GAIN
+
+
 def build_fit(
     name: str,
     names: tuple[str, ...],
@@ -236,27 +262,46 @@ def build_fit(
     n_customers: float,
     n_rows: int,
     penalizer: float,
+    unidentified_dropout: tuple[str, ...] = (),
 ) -> ModelFit:
-    """Assemble a ModelFit, downgrading `converged` when the optimum is not trustworthy."""
+    """Assemble a ModelFit, downgrading `converged` when the optimum is not trustworthy.
+
+    `unidentified_dropout` names the dropout parameters of a fit at the no-dropout limit
+    (at_no_dropout_limit): they may sit at the search bound, and the Hessian must be
+    positive definite for the other parameters only, which get standard errors from
+    that block; there is no covariance, since the full one is undefined."""
     problems: list[str] = []
     if not result.success:
         problems.append(f"optimiser did not converge: {result.message}")
-    at_bound = [n for n, v in zip(names, result.x) if abs(v) >= LOG_PARAM_BOUND - _AT_BOUND_MARGIN]
+    at_bound = [
+        n
+        for n, v in zip(names, result.x)
+        if n not in unidentified_dropout and abs(v) >= LOG_PARAM_BOUND - _AT_BOUND_MARGIN
+    ]
     if at_bound:
         problems.append(f"parameters at the search bound ({', '.join(at_bound)}): the data do not pin them down")
     if not (np.all(np.isfinite(natural_params)) and np.isfinite(log_likelihood)):
         problems.append("non-finite parameters or log-likelihood")
+    identified = [i for i, n in enumerate(names) if n not in unidentified_dropout]
+    block = hessian[np.ix_(identified, identified)]
     std_errors = covariance = None
-    if np.all(np.isfinite(hessian)):
-        eigenvalues = np.linalg.eigvalsh(hessian)
-        if eigenvalues.min() > 0:
-            cov = np.linalg.inv(hessian)
-            covariance = cov.tolist()
-            std_errors = {n: float(p * np.sqrt(cov[i, i])) for i, (n, p) in enumerate(zip(names, natural_params))}
+    if np.all(np.isfinite(block)) and np.linalg.eigvalsh(block).min() > 0:
+        cov = np.linalg.inv(block)
+        std_errors = {names[i]: float(natural_params[i] * np.sqrt(cov[k, k])) for k, i in enumerate(identified)}
+        covariance = None if unidentified_dropout else cov.tolist()
     if std_errors is None:
         problems.append("Hessian not positive definite: the parameters are not identified by these data")
     converged = not problems
-    message = "; ".join(problems) if problems else "converged"
+    if problems:
+        message = "; ".join(problems)
+    elif unidentified_dropout:
+        message = (
+            f"converged to the no-dropout limit: the data show no dropout, so {', '.join(unidentified_dropout)} "
+            "are not pinned down by them (any values implying negligible dropout fit equally well); "
+            "their standard errors are omitted"
+        )
+    else:
+        message = "converged"
     params = {n: float(v) for n, v in zip(names, natural_params)}
     return ModelFit(
         name=name,
@@ -270,4 +315,5 @@ def build_fit(
         n_customers=int(round(n_customers)),
         n_rows=n_rows,
         penalizer=penalizer,
+        unidentified=list(unidentified_dropout),
     )

@@ -30,6 +30,7 @@ from scipy.special import expit, gammaln, hyp2f1
 
 from skill.clv.fitting import (
     ModelFit,
+    at_no_dropout_limit,
     build_fit,
     central_gradient,
     dot,
@@ -42,6 +43,7 @@ from skill.clv.fitting import (
 
 NAME = "pareto_nbd"
 PARAM_NAMES = ("r", "alpha", "s", "beta")
+DROPOUT_PARAMS = ("s", "beta")
 TIME_SCALED_PARAMS = ("alpha", "beta")  # fitted on time rescaled to max(T) = 1
 
 
@@ -138,7 +140,11 @@ def fit_pareto_nbd(frequency, recency, T, weights=None, penalizer: float = 0.0) 
     hessian = numerical_hessian(lambda v: objective(v) * total, result.x)
     natural = np.exp(result.x) / time_scaling(PARAM_NAMES, TIME_SCALED_PARAMS, scale)
     ll_total = float(dot(cw, _log_likelihood(natural, _prepare(cx, ct_x, cT))))
-    return build_fit(NAME, PARAM_NAMES, result, natural, ll_total, hessian, total, len(cw), penalizer)
+    no_dropout = at_no_dropout_limit(natural, ll_total, fit_data.rows, dropout_share(natural, float(cT.max())))
+    return build_fit(
+        NAME, PARAM_NAMES, result, natural, ll_total, hessian, total, len(cw), penalizer,
+        unidentified_dropout=DROPOUT_PARAMS if no_dropout else (),
+    )
 
 
 def _log_alive_odds_inverse(params, rows: _Rows) -> np.ndarray:

@@ -16,6 +16,8 @@ Definitions used throughout:
 * Intervals on segment CLV: parametric bootstrap. Log-parameters are drawn from
   the asymptotic normal (numerical-Hessian covariance) of the purchase and the
   spend model independently, and segment totals recomputed; 2.5/97.5 percentiles.
+  Omitted when a fit has no covariance, e.g. a purchase fit at the no-dropout limit
+  (its dropout parameters are unidentified, so dropout uncertainty has no normal).
 """
 
 from __future__ import annotations
@@ -218,14 +220,18 @@ def _purchase_fit_warnings(module, fit: ModelFit, time_unit_days: float) -> list
             f"{fit.name} parameters {', '.join(loose)} are loosely pinned down by these data (standard error of "
             f"the log above {LOOSE_LOG_SE:g}): CLV intervals are correspondingly wide"
         )
-    if hasattr(module, "dropout_share"):
-        horizon = NO_DROPOUT_YEARS * 365.25 / time_unit_days
-        share = module.dropout_share(list(fit.params.values()), horizon)
-        if share < NO_DROPOUT_SHARE:
-            warnings.append(
-                f"{fit.name} fit implies almost no dropout ({share * 100:.2g}% of new customers would stop buying within "
-                f"{NO_DROPOUT_YEARS} years): P(alive) is about 1 for everyone, so churn-risk bands carry no signal"
-            )
+    if fit.unidentified:
+        warnings.append(
+            f"{fit.name} found no dropout in these data: its dropout parameters ({', '.join(fit.unidentified)}) "
+            "are not pinned down by them (any values implying negligible dropout fit equally well), so they have "
+            "no standard errors: CLV intervals omitted"
+        )
+    share = module.dropout_share(list(fit.params.values()), NO_DROPOUT_YEARS * 365.25 / time_unit_days)
+    if share < NO_DROPOUT_SHARE:
+        warnings.append(
+            f"{fit.name} fit implies almost no dropout ({share * 100:.2g}% of new customers would stop buying within "
+            f"{NO_DROPOUT_YEARS} years): P(alive) is about 1 for everyone, so churn-risk bands carry no signal"
+        )
     return warnings
 
 
@@ -336,7 +342,8 @@ def score_customers(
             segment_codes, len(segment_names), step_ends, discounts, n_bootstrap, seed,
         )
         if totals_draws is None and accepted == 0:
-            warnings.append("no standard errors for a fitted model: CLV intervals omitted")
+            if not purchase_fit.unidentified:  # else its own warning says why
+                warnings.append("no standard errors for a fitted model: CLV intervals omitted")
         elif accepted < MIN_KEPT_SHARE * n_bootstrap:
             warnings.append(
                 f"CLV intervals omitted: the normal approximation to the fit is poor for these data (only {accepted} "

@@ -30,10 +30,18 @@ class ModelFit(BaseModel):
     name: str
     params: dict[str, float]
     std_errors: dict[str, float] | None = Field(
-        default=None, description="Delta-method SEs from a numerical Hessian; null when it is not positive definite"
+        default=None,
+        description="Delta-method SEs from a numerical Hessian; null when it is not positive definite, "
+        "and without the `unidentified` parameters",
     )
     covariance: list[list[float]] | None = Field(
-        default=None, description="Covariance of the log-parameters (row/column order = params)"
+        default=None,
+        description="Covariance of the log-parameters (row/column order = params); null when any is unidentified",
+    )
+    unidentified: list[str] = Field(
+        default_factory=list,
+        description="Dropout parameters the data do not pin down: the fit sits at the model's no-dropout limit, "
+        "where any values implying negligible dropout fit equally well",
     )
     log_likelihood: float
     converged: bool

@@ -315,6 +315,18 @@ def _order_codes(rows: dict[str, pd.Series], factorized: dict) -> tuple[np.ndarr
     return pd.factorize(order_key)
 
 
+def _duplicate_rows(rows: dict[str, pd.Series], factorized: dict) -> tuple[np.ndarray, np.ndarray]:
+    """_RowIdentity.duplicated over every mapped column: text by its codes, numbers bit for bit."""
+    identity = _RowIdentity(len(next(iter(rows.values()))))
+    for name, values in rows.items():
+        if _is_number_column(values):
+            identity.add_numbers(values)
+        else:
+            codes, uniques = factorized[name]
+            identity.add(codes, len(uniques))
+    return identity.duplicated()
+
+
 def _is_number_column(values: pd.Series) -> bool:
     return isinstance(values.dtype, np.dtype) and values.dtype.kind in "biufmM"
 
@@ -369,30 +381,23 @@ def clean_orders(
     # -- order ids, duplicates, line-item folding ---------------------------------------
     # Each column is factorised once; its codes serve duplicate detection, order keys,
     # customer keys and the first value per order alike.
-    identity = _RowIdentity(n_rows) if "order_id" in rows else None
+    has_order_ids = "order_id" in rows
     to_factorize = [
         name for name, values in rows.items()
-        if name in ("order_id", *KEY_FIELDS, *TEXT_FIELDS) or (identity is not None and not _is_number_column(values))
+        if name in ("order_id", *KEY_FIELDS, *TEXT_FIELDS) or (has_order_ids and not _is_number_column(values))
     ]
     factorized = _factorize_all(rows, to_factorize)
     order_code, order_labels = _order_codes(rows, factorized)
     n_orders = len(order_labels)
     text: dict[str, _Folded] = {}
-    for name, values in rows.items():
-        if name in TEXT_FIELDS or (identity is not None and not _is_number_column(values)):
-            codes, uniques = factorized[name]
-            if identity is not None:
-                identity.add(codes, len(uniques))
-            if name in TEXT_FIELDS:
-                row_codes, categories = _cleaned_codes(codes, uniques)
-                text[name] = _fold_codes(row_codes, order_code, n_orders, categories)
-        elif identity is not None:
-            identity.add_numbers(values)
-    if identity is not None:
-        duplicate, row_key = identity.duplicated()
-    else:
-        # Without order ids identical rows are legitimate repeat purchases (CDNOW has many).
-        duplicate, row_key = np.zeros(n_rows, dtype=bool), None
+    for name in rows:
+        if name in TEXT_FIELDS:
+            row_codes, categories = _cleaned_codes(*factorized[name])
+            text[name] = _fold_codes(row_codes, order_code, n_orders, categories)
+    # Without order ids identical rows are legitimate repeat purchases (CDNOW has many).
+    duplicate, row_key = _duplicate_rows(rows, factorized) if has_order_ids else (np.zeros(n_rows, dtype=bool), None)
+    key_codes, keys = _customer_key_codes(rows, factorized, mapping, id_salt)
+    del factorized  # a million-row code array per column: free it for the steps below
 
     row_amount_cents = _cents(amount)
     if mapping.amount_level == "order":
@@ -433,7 +438,6 @@ def clean_orders(
         # sum() of an all-missing group is 0; an order with no readable amount must stay missing.
         orders["amount"] = orders["amount"].where(grouped["amount"].count() > 0)
     orders["n_rows"] = grouped.size()
-    key_codes, keys = _customer_key_codes(rows, factorized, mapping, id_salt)
     customer_key = _fold_codes(key_codes, order_code, n_orders, keys)
     order_labels = pd.Index(order_labels)
     # Arrow-backed ids go in as they are: np.asarray would build a Python string per order.
@@ -508,7 +512,9 @@ def clean_orders(
     dup_rows = np.bincount(order_code, weights=duplicate.astype(np.int64), minlength=n_orders)
     cents_in = (row_amount_cents * counted).astype(np.int64)
     orders["cents"] = order_cents.astype(np.int64)
-    in_by_currency = _cents_by_currency(cents_in, currency_code[order_code], currency_labels)
+    # Per order first (bincount's float sums of integer cents are exact far beyond any export's total).
+    in_cents = np.bincount(order_code, weights=cents_in, minlength=n_orders).astype(np.int64)
+    in_by_currency = _cents_by_currency(in_cents, currency_code, currency_labels)
     kept_by_currency = _cents_by_currency(orders["cents"].to_numpy()[~excluded], currency_code[~excluded], currency_labels)
     excl_frame = pd.DataFrame(
         {"reason": reason_of[excluded], "cents": orders.loc[excluded, "cents"], "rows": orders.loc[excluded, "n_rows"], "currency": currency_key[excluded]}

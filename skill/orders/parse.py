@@ -28,7 +28,8 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """pd.factorize, through pyarrow's dictionary_encode for Arrow-backed text.
 
     Same codes and uniques (first-appearance order, -1 for missing); pandas' own path
-    is about three times slower on high-cardinality columns such as order ids.
+    is about three times slower on high-cardinality columns such as order ids. Arrow's
+    codes stay int32 (half the memory of pandas' int64 over a million rows).
     """
     if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
         return pd.factorize(values)
@@ -36,7 +37,7 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     if encoded.num_chunks == 0:
         return pd.factorize(values)
     indices = pa.chunked_array([chunk.indices for chunk in encoded.chunks])
-    codes = pc.fill_null(indices, -1).to_numpy().astype(np.int64)
+    codes = pc.fill_null(indices, -1).to_numpy()
     return codes, pd.Index(pd.array(encoded.chunks[0].dictionary, dtype=values.dtype))
 
 
@@ -145,7 +146,7 @@ def hash_keys(values: pd.Series, salt: str) -> pd.Series:
     Hashes the distinct values only, then formats hex with numpy, so a million
     emails cost a fraction of a second. The raw value never leaves this function.
     """
-    codes, uniques = pd.factorize(values)
+    codes, uniques = factorize(values)
     if len(uniques) == 0:
         return pd.Series(np.nan, index=values.index, dtype="str")
     key = (salt * 16)[:16]

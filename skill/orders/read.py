@@ -66,7 +66,7 @@ def _decode_head(data: bytes) -> tuple[str, str]:
     raise OrdersInputError("The export is neither UTF-8 nor Latin-1 text")
 
 
-def _read_log(buffer: io.BytesIO, head: str, encoding: str) -> RawTable:
+def _read_log(buffer: io.BytesIO | Path, head: str, encoding: str) -> RawTable:
     first = head.splitlines()[0].split()
     headerless = all(_NUMERIC_TOKEN.match(token) for token in first)
     frame = pd.read_csv(
@@ -82,10 +82,28 @@ def _read_log(buffer: io.BytesIO, head: str, encoding: str) -> RawTable:
     return RawTable(frame=frame, kind="whitespace_log", headerless=headerless, encoding=encoding)
 
 
-def _read_delimited(data: bytes, usecols_for, string_columns_for) -> RawTable:
-    head, encoding = _decode_head(data[:SNIFF_BYTES])
+def _head_bytes(source: bytes | Path) -> bytes:
+    if isinstance(source, bytes):
+        return source[:SNIFF_BYTES]
+    with source.open("rb") as file:
+        return file.read(SNIFF_BYTES)
+
+
+def _arrow_input(source: bytes | Path) -> pa.NativeFile:
+    """A memory map for files: pyarrow parses the OS's cached pages in place, so the export is
+    never copied into process memory (at 1M lines that is 80 MB less to allocate and fault in)."""
+    return pa.memory_map(str(source)) if isinstance(source, Path) else pa.BufferReader(source)
+
+
+def _pandas_input(source: bytes | Path) -> io.BytesIO | Path:
+    return source if isinstance(source, Path) else io.BytesIO(source)
+
+
+def _read_delimited(source: bytes | Path, usecols_for, string_columns_for) -> RawTable:
+    """Read CSV bytes (inline text) or a CSV file."""
+    head, encoding = _decode_head(_head_bytes(source))
     if _is_whitespace_log(head):
-        return _read_log(io.BytesIO(data), head, encoding)
+        return _read_log(_pandas_input(source), head, encoding)
     delimiter = _sniff_delimiter(head)
     header = pd.read_csv(io.StringIO(head), sep=delimiter, nrows=0).columns
     columns = [str(c) for c in header]
@@ -93,18 +111,22 @@ def _read_delimited(data: bytes, usecols_for, string_columns_for) -> RawTable:
     dtype = {c: "str" for c in string_columns_for(columns)}
     for attempt in ENCODINGS[ENCODINGS.index(encoding) :]:
         try:
-            # An Arrow buffer reader lets pyarrow parse the bytes in place, without Python-level
-            # reads of a BytesIO under the GIL (steadier and up to twice as fast at 1M lines).
-            frame = pd.read_csv(
-                pa.BufferReader(data), sep=delimiter, engine="pyarrow", encoding=attempt, usecols=usecols, dtype=dtype
-            )
+            # An Arrow file lets pyarrow parse the bytes in place, without Python-level reads
+            # of a BytesIO under the GIL (steadier and up to twice as fast at 1M lines).
+            # Arrow reads UTF-8 natively and skips a BOM itself; naming any other codec (even
+            # utf-8-sig) makes it transcode the whole file through Python first.
+            arrow_encoding = "utf-8" if attempt == "utf-8-sig" else attempt
+            with _arrow_input(source) as arrow_input:
+                frame = pd.read_csv(
+                    arrow_input, sep=delimiter, engine="pyarrow", encoding=arrow_encoding, usecols=usecols, dtype=dtype
+                )
             return RawTable(frame=frame, kind="csv", encoding=attempt, delimiter=delimiter)
         except (UnicodeDecodeError, ValueError) as exc:
             # pyarrow refuses ragged or oddly quoted files that the C parser reads fine.
             logger.info("fast CSV read failed (%s); retrying", type(exc).__name__)
             try:
                 frame = pd.read_csv(
-                    io.BytesIO(data), sep=delimiter, engine="c", encoding=attempt, usecols=usecols, dtype=dtype
+                    _pandas_input(source), sep=delimiter, engine="c", encoding=attempt, usecols=usecols, dtype=dtype
                 )
                 return RawTable(frame=frame, kind="csv", encoding=attempt, delimiter=delimiter)
             except UnicodeDecodeError:
@@ -156,4 +178,4 @@ def read_table(
                 "or save the sheet as CSV"
             ) from None
         return RawTable(frame=pd.read_excel(path, engine="openpyxl"), kind="xlsx")
-    return _read_delimited(path.read_bytes(), usecols_for, string_columns_for)
+    return _read_delimited(path, usecols_for, string_columns_for)
