@@ -145,9 +145,16 @@ def test_whitespace_log_without_header():
     assert loaded.orders["order_date"].min() == pd.Timestamp("1997-01-01")
 
 
-def test_duplicates_found_exactly_when_many_wide_columns_overflow_the_row_key():
+@pytest.mark.parametrize("row_order", ["shuffled", "grouped_by_order"])
+def test_duplicates_found_exactly_when_many_wide_columns_overflow_the_row_key(row_order, monkeypatch):
     """Seven text columns of ~1,500 values each exceed 64 bits of combined codes: the row key is
-    re-densified part-way, and copies that differ only in a later column must still be told apart."""
+    re-densified part-way, and copies that differ only in a later column must still be told apart.
+    Rows grouped by order take the sorting path for the first pass, shuffled rows the hashing one."""
+    from skill.orders import clean
+
+    sorted_passes = []
+    by_sorting = clean._dense_codes_by_sorting
+    monkeypatch.setattr(clean, "_dense_codes_by_sorting", lambda key: sorted_passes.append(len(key)) or by_sorting(key))
     rng = np.random.default_rng(11)
     n = 1500
     base = pd.DataFrame(
@@ -167,11 +174,27 @@ def test_duplicates_found_exactly_when_many_wide_columns_overflow_the_row_key():
     late_number = base.iloc[picks[2]].assign(**{"Line Total": lambda f: f["Line Total"] + 0.01})
     frame = pd.concat([base, base.iloc[picks[0]], late_text, late_number], ignore_index=True)
     frame = frame.sample(frac=1, random_state=3).reset_index(drop=True)
+    if row_order == "grouped_by_order":
+        frame = frame.sort_values("Order ID", kind="stable").reset_index(drop=True)
 
     cleaning = load_orders(csv_text=frame.to_csv(index=False)).cleaning
     duplicate_rows = sum(line.rows for line in cleaning.excluded if line.reason == "duplicate_row")
     assert duplicate_rows == int(frame.duplicated().sum()) == 60
     assert cleaning.reconciles
+    assert sorted_passes == ([len(frame)] if row_order == "grouped_by_order" else [])
+
+
+@pytest.mark.parametrize("layout", ["random", "nearly_sorted", "empty"])
+def test_dense_codes_by_sorting_partition_keys_as_hashing_does(layout):
+    from skill.orders.clean import _dense_codes_by_sorting
+
+    rng = np.random.default_rng(5)
+    key = {"random": rng.integers(0, 500, 3000), "nearly_sorted": np.sort(rng.integers(0, 2**62, 3000)) // 7 * 7, "empty": np.array([], dtype=np.int64)}[layout]
+    if layout == "nearly_sorted":
+        key[100:110] = key[100:110][::-1]
+    codes, n = _dense_codes_by_sorting(key.astype(np.int64))
+    assert n == len(np.unique(key)) and (codes < n).all()
+    assert np.array_equal(pd.factorize(codes)[0], pd.factorize(key)[0])  # same groups, exactly
 
 
 def test_rows_differing_in_one_cell_are_line_items_not_duplicates():
