@@ -121,6 +121,24 @@ def observed_spend(x, m) -> np.ndarray:
     return np.where(mask, m, m[mask].mean())
 
 
+def fit_spend(x, m, penalizer: float) -> tuple[GammaGammaFit | None, np.ndarray, bool, list[str]]:
+    """Gamma-Gamma expected spend per customer: (fit or None, spend, modelled, warnings).
+
+    The observed average spend stands in when the model cannot be fitted, does not
+    converge, or has q <= 1 (no finite mean spend); the warnings say which.
+    """
+    warnings: list[str] = []
+    try:
+        spend_fit = gamma_gamma.fit_gamma_gamma(x, m, penalizer=penalizer)
+    except CLVModelError as error:
+        return None, observed_spend(x, m), False, [f"spend model not fitted ({error}); using observed average spend"]
+    warnings.extend(spend_fit.warnings)
+    if spend_fit.converged and spend_fit.params["q"] > 1:
+        return spend_fit, gamma_gamma.expected_spend(list(spend_fit.params.values()), x, m), True, warnings
+    warnings.append(f"spend model unusable ({spend_fit.message}, q = {spend_fit.params['q']:.3g}); using observed average spend")
+    return spend_fit, observed_spend(x, m), False, warnings
+
+
 def churn_band(p_alive: np.ndarray) -> np.ndarray:
     """'low' / 'medium' / 'high' churn risk from P(alive) (thresholds in the module docstring)."""
     return np.where(p_alive >= LOW_RISK_MIN_P_ALIVE, "low", np.where(p_alive < HIGH_RISK_BELOW_P_ALIVE, "high", "medium"))
@@ -289,19 +307,9 @@ def score_customers(
         raise CLVModelError(f"{model} fit did not converge: {purchase_fit.message}")
     warnings.extend(_purchase_fit_warnings(module, purchase_fit, time_unit_days))
 
-    spend_fit: GammaGammaFit | None = None
-    fixed_spend = None
-    try:
-        spend_fit = gamma_gamma.fit_gamma_gamma(x, m, penalizer=penalizer)
-        warnings.extend(spend_fit.warnings)
-    except CLVModelError as error:
-        warnings.append(f"spend model not fitted ({error}); using observed average spend")
-    if spend_fit is not None and (not spend_fit.converged or spend_fit.params["q"] <= 1):
-        warnings.append(f"spend model unusable ({spend_fit.message}, q = {spend_fit.params['q']:.3g}); using observed average spend")
-    if spend_fit is not None and spend_fit.converged and spend_fit.params["q"] > 1:
-        spend = gamma_gamma.expected_spend(list(spend_fit.params.values()), x, m)
-    else:
-        fixed_spend = spend = observed_spend(x, m)
+    spend_fit, spend, spend_modelled, spend_warnings = fit_spend(x, m, penalizer)
+    warnings.extend(spend_warnings)
+    fixed_spend = None if spend_modelled else spend
 
     rows = compress_rows(x, t_x, T)
     cx, ct_x, cT = rows.columns

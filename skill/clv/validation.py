@@ -22,8 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata, spearmanr
 
-from skill.clv import gamma_gamma
-from skill.clv.predict import PURCHASE_MODELS, observed_spend
+from skill.clv.predict import PURCHASE_MODELS, fit_spend
 from skill.clv.results import (
     AccuracyMetrics,
     CLVModelError,
@@ -165,17 +164,7 @@ def validate_clv(
         raise CLVModelError(f"{model} fit did not converge on the calibration window: {purchase_fit.message}")
     predicted_purchases = module.expected_purchases(list(purchase_fit.params.values()), x, t_x, T, holdout_length)
 
-    warnings: list[str] = []
-    spend_fit = None
-    try:
-        spend_fit = gamma_gamma.fit_gamma_gamma(x, m, penalizer=penalizer)
-        warnings.extend(spend_fit.warnings)
-    except CLVModelError as error:
-        warnings.append(f"spend model not fitted ({error}); revenue uses observed average spend")
-    if spend_fit is not None and spend_fit.converged and spend_fit.params["q"] > 1:
-        spend = gamma_gamma.expected_spend(list(spend_fit.params.values()), x, m)
-    else:
-        spend = observed_spend(x, m)
+    spend_fit, spend, _, warnings = fit_spend(x, m, penalizer)
 
     baseline_purchases = np.divide(x, T, out=np.zeros_like(x), where=T > 0) * holdout_length
     baseline_revenue = baseline_purchases * summary["calibration_mean_amount"].to_numpy()
