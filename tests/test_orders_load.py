@@ -229,3 +229,18 @@ def test_offset_dates_mixed_with_garbage_and_blank_dates_are_counted_not_fatal()
     assert [(line.reason, line.orders) for line in loaded.cleaning.excluded] == [("unparseable_date", 1)]
     blank = load_orders(csv_text="email,order_date,amount\na@x.com,,5\nb@x.com, ,6\n").cleaning
     assert [(line.reason, line.orders, line.amount) for line in blank.excluded] == [("unparseable_date", 2, 11.0)]
+
+
+def test_an_orders_date_is_its_first_non_blank_date_cell():
+    """Order dates are read per order, not factorised: a blank (spaces-only) first cell is skipped, not taken."""
+    text = (
+        "order_id,email,order_date,amount,product\n"
+        '#1,a@x.com,"   ",10.00,Mug\n'
+        "#1,,2023-04-06 09:00:00 -0500,,Cup\n"
+        "#1,,2023-04-09 09:00:00 -0500,,Pot\n"
+        "#2,b@x.com,2023-04-07 10:00:00 -0500,5.00,Mug\n"
+    )
+    loaded = load_orders(csv_text=text)
+    dates = dict(zip(loaded.orders["order_id"], loaded.orders["order_date"]))
+    assert dates == {"#1": pd.Timestamp("2023-04-06 09:00:00"), "#2": pd.Timestamp("2023-04-07 10:00:00")}
+    assert loaded.cleaning.excluded == [] and loaded.cleaning.reconciles

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from skill.orders.mapping import ColumnMapping
 from skill.orders.models import CleaningReport, CurrencyReconciliation, ExclusionLine
-from skill.orders.parse import clean_text, factorize, hash_keys, to_datetime, to_flag, to_number
+from skill.orders.parse import clean_text, factorize, hash_keys, is_arrow_text, to_datetime, to_flag, to_number
 from skill.orders.read import OrdersInputError, RawTable
 
 logger = logging.getLogger(__name__)
@@ -132,6 +132,20 @@ def _fold_codes(row_codes: np.ndarray, order_code: np.ndarray, n_orders: int, ca
     return _Folded(codes, pd.Index(categories))
 
 
+def _first_text_per_order(values: pd.Series, order_code: np.ndarray, n_orders: int) -> pd.Series:
+    """Each order's first non-blank cell of Arrow text `values`, stripped (missing if none).
+
+    For columns whose cells are nearly all distinct (order dates): reading each order's
+    own cell costs far less than factorising every row to find as many categories.
+    """
+    first = _first_row(order_code, values.notna().to_numpy(), n_orders)
+    picked = clean_text(pd.Series(values.array.take(first, allow_fill=True)))
+    if (picked.isna().to_numpy() & (first >= 0)).any():  # a blank cell came first in some order: look past blanks
+        first = _first_row(order_code, clean_text(values).notna().to_numpy(), n_orders)
+        picked = clean_text(pd.Series(values.array.take(first, allow_fill=True)))
+    return picked
+
+
 def _cleaned_codes(codes: np.ndarray, uniques) -> tuple[np.ndarray, pd.Index]:
     """Row codes of the stripped, non-empty text of factorised cells (-1 for missing), and that text.
 
@@ -171,7 +185,9 @@ class _RowIdentity:
     before it could overflow, so the result is exact (no hash collisions). Each
     re-factorisation also drops the rows that no other row matches so far: they cannot
     be copies, and every later column and the final pass touch only the rows still
-    tied. Numeric columns come last, compared bit for bit as pandas' row hashing does.
+    tied. Columns given by value (`add_last`) come last and are factorised on those
+    rows only: text not factorised elsewhere, and numbers, compared bit for bit as
+    pandas' row hashing does.
 
     `nearly_sorted` says the first column's codes rarely decrease down the rows (an
     order id whose line items sit together, as exports list them): the first pass over
@@ -184,7 +200,7 @@ class _RowIdentity:
         self.rows: np.ndarray | None = None  # rows that still match some other row on every column so far (None: all)
         self.key = np.zeros(n_rows, dtype=np.int64)  # their running key, below self.size
         self.size = 1
-        self.numbers: list[pd.Series] = []
+        self.last: list[pd.Series] = []
 
     def _settle(self) -> None:
         if self.rows is None and self.nearly_sorted:
@@ -209,16 +225,19 @@ class _RowIdentity:
         self._make_room(n_values)
         self._fold(codes if self.rows is None else codes[self.rows], n_values)
 
-    def add_numbers(self, values: pd.Series) -> None:
-        self.numbers.append(values)
+    def add_last(self, values: pd.Series) -> None:
+        self.last.append(values)
 
     def duplicated(self) -> tuple[np.ndarray, np.ndarray]:
         """(row is a copy of an earlier row, row key: equal exactly for identical rows)."""
         self._settle()
-        for values in self.numbers:
+        for values in self.last:
             self._make_room(len(self.key))  # a column has at most that many distinct values here
-            bits = values.to_numpy()[self.rows]
-            codes, distinct = pd.factorize(bits.view(f"u{bits.dtype.itemsize}"))
+            if _is_number_column(values):
+                bits = values.to_numpy()[self.rows]
+                codes, distinct = pd.factorize(bits.view(f"u{bits.dtype.itemsize}"))
+            else:
+                codes, distinct = factorize(values.iloc[self.rows])
             self._fold(codes, len(distinct))
         self._settle()
         # Rows dropped along the way match no other row: each gets a key of its own, above the tied rows' keys.
@@ -343,21 +362,26 @@ def _order_codes(rows: dict[str, pd.Series], factorized: dict) -> tuple[np.ndarr
 def _duplicate_rows(rows: dict[str, pd.Series], factorized: dict) -> tuple[np.ndarray, np.ndarray]:
     """_RowIdentity.duplicated over every mapped column: text by its codes, numbers bit for bit.
 
-    Copies share their order id, so it goes first; the other text columns follow from
-    fewest to most distinct values, so that as many columns as possible (product names
-    among them, which tell line items apart) fold in before the key must be re-factorised,
-    and that one pass over every row leaves few rows tied.
+    Copies share their order id, so it goes first; the other factorised text columns
+    follow from fewest to most distinct values, so that as many columns as possible
+    (product names among them, which tell line items apart) fold in before the key must
+    be re-factorised, and that one pass over every row leaves few rows tied. Text that
+    was not factorised (order dates) and numbers then only touch the rows still tied.
     """
     order_codes = factorized["order_id"][0]
     out_of_order = np.count_nonzero(order_codes[1:] < order_codes[:-1])
     identity = _RowIdentity(len(order_codes), nearly_sorted=out_of_order <= len(order_codes) // 100)
-    text = sorted((name for name, values in rows.items() if not _is_number_column(values)), key=lambda name: (name != "order_id", len(factorized[name][1])))
-    for name in text:
+    text = [name for name, values in rows.items() if not _is_number_column(values)]
+    coded = sorted((name for name in text if name in factorized), key=lambda name: (name != "order_id", len(factorized[name][1])))
+    for name in coded:
         codes, uniques = factorized[name]
         identity.add(codes, len(uniques))
+    for name in text:
+        if name not in factorized:
+            identity.add_last(rows[name])
     for values in rows.values():
         if _is_number_column(values):
-            identity.add_numbers(values)
+            identity.add_last(values)
     return identity.duplicated()
 
 
@@ -414,18 +438,21 @@ def clean_orders(
 
     # -- order ids, duplicates, line-item folding ---------------------------------------
     # Each column is factorised once; its codes serve duplicate detection, order keys,
-    # customer keys and the first value per order alike.
+    # customer keys and the first value per order alike. Order dates as text are the
+    # exception: nearly every order has its own, so each order's cell is read instead.
     has_order_ids = "order_id" in rows
+    dates_by_order = is_arrow_text(rows["order_date"])
     to_factorize = [
         name for name, values in rows.items()
-        if name in ("order_id", *KEY_FIELDS, *TEXT_FIELDS) or (has_order_ids and not _is_number_column(values))
+        if (name in ("order_id", *KEY_FIELDS, *TEXT_FIELDS) or (has_order_ids and not _is_number_column(values)))
+        and not (name == "order_date" and dates_by_order)
     ]
     factorized = _factorize_all(rows, to_factorize)
     order_code, order_labels = _order_codes(rows, factorized)
     n_orders = len(order_labels)
     text: dict[str, _Folded] = {}
     for name in rows:
-        if name in TEXT_FIELDS:
+        if name in TEXT_FIELDS and name in factorized:
             row_codes, categories = _cleaned_codes(*factorized[name])
             text[name] = _fold_codes(row_codes, order_code, n_orders, categories)
     # Without order ids identical rows are legitimate repeat purchases (CDNOW has many).
@@ -479,7 +506,10 @@ def clean_orders(
     orders = orders.reset_index(drop=True)
 
     # -- per-order reasons -----------------------------------------------------------------
-    orders["order_date"] = _on_categories(text["order_date"], to_datetime, np.datetime64("NaT", "ns"))
+    if dates_by_order:
+        orders["order_date"] = to_datetime(_first_text_per_order(rows["order_date"], order_code, n_orders)).to_numpy()
+    else:
+        orders["order_date"] = _on_categories(text["order_date"], to_datetime, np.datetime64("NaT", "ns"))
     orders["order_date"] = orders["order_date"].astype("datetime64[ns]")
     reasons: dict[str, pd.Series] = {"unparseable_date": orders["order_date"].isna()}
     no = np.zeros(n_orders, dtype=bool)

@@ -24,6 +24,10 @@ TRUE_WORDS = {"true", "1", "yes", "y", "t"}
 FALSE_WORDS = {"false", "0", "no", "n", "f"}
 
 
+def is_arrow_text(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+
+
 def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """pd.factorize, through pyarrow's dictionary_encode for Arrow-backed text.
 
@@ -31,7 +35,7 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     is about three times slower on high-cardinality columns such as order ids. Arrow's
     codes stay int32 (half the memory of pandas' int64 over a million rows).
     """
-    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+    if not is_arrow_text(values):
         return pd.factorize(values)
     encoded = pc.dictionary_encode(values.array.__arrow_array__())
     if encoded.num_chunks == 0:
@@ -108,7 +112,7 @@ def _iso_wall_time(text: pd.Series) -> pd.Series:
     pandas; the other cells (and everything, if the cast refuses a cell such as Feb 30)
     go through pandas, so the result is the same.
     """
-    if not (isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow"):
+    if not is_arrow_text(text):
         return pd.to_datetime(text, format="ISO8601", errors="coerce").astype("datetime64[ns]")
     arrow = pa.chunked_array(text.array.__arrow_array__())
     plain = pc.fill_null(pc.match_substring_regex(arrow, _ISO_PLAIN), False)
