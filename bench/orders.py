@@ -7,10 +7,12 @@ Each measurement runs in its own process (a worker started by a fresh measuring
 process), so peak RSS is that run's alone: the measurer reads
 resource.getrusage(RUSAGE_CHILDREN).ru_maxrss after the worker exits. The
 baseline is pandas.read_csv + one groupby per customer, the least anyone would run.
-Ours and the baseline alternate, --repeats times each (default 3), and the table
-shows the median wall time and the largest peak RSS of each; every run is printed
-too, because on a virtual machine a fresh process's first touch of memory can cost
-whole tenths of a second (see docs/benchmarks.md).
+Ours and the baseline run --repeats times each (default 3), in ABBA order (ours
+first in even repeats, the baseline first in odd ones), and the table shows the
+median wall time and the largest peak RSS of each; every run is printed too. On a
+virtual machine a fresh process's first touch of memory can cost whole tenths of a
+second unless another process has just freed it, so each side follows the other as
+often as it follows itself (see docs/benchmarks.md).
 Exports are written to bench/out/ (ignored by git) and reused.
 
 A second table times the per-customer summary step alone against lifetimes'
@@ -142,7 +144,7 @@ def main() -> None:
     print(f"{'lines':>10} {'ours s':>8} {'ours MB':>8} {'pandas s':>9} {'pandas MB':>10} {'time x':>7}  customers  orders")
     for lines in args.sizes:
         path = export_path(lines)
-        runs = [(run("ours", path), run("baseline", path)) for _ in range(args.repeats)]
+        runs = [_pair(path, ours_first=repeat % 2 == 0) for repeat in range(args.repeats)]
         ours = _median_run([o for o, _ in runs])
         base = _median_run([b for _, b in runs])
         ratio = ours["seconds"] / base["seconds"]
@@ -152,6 +154,14 @@ def main() -> None:
         )
         print(f"{'':>10} runs: ours {_seconds(o for o, _ in runs)}; pandas {_seconds(b for _, b in runs)}")
     print_summary_comparison(args.sizes)
+
+
+def _pair(path: Path, *, ours_first: bool) -> tuple[dict, dict]:
+    if ours_first:
+        ours = run("ours", path)
+        return ours, run("baseline", path)
+    baseline = run("baseline", path)
+    return run("ours", path), baseline
 
 
 def _median_run(runs: list[dict]) -> dict:

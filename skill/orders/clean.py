@@ -105,6 +105,28 @@ def _first_row(order_code: np.ndarray, valid: np.ndarray, n_orders: int) -> np.n
     return np.where(first < len(valid), first, -1)
 
 
+def _order_level_money(columns: dict[str, pd.Series], order_code: np.ndarray, keep_row: np.ndarray, head: np.ndarray, n_orders: int) -> pd.DataFrame:
+    """Per order: the amount on its head row (-1: none), and each other money column's first value on a
+    kept row, as groupby(...).first() gives them, without hashing a million order codes to group them."""
+    per_order = {}
+    for name, values in columns.items():
+        cells = values.to_numpy(dtype="float64")
+        rows = head if name == "amount" else _first_row(order_code, keep_row & ~np.isnan(cells), n_orders)
+        per_order[name] = np.where(rows >= 0, cells[np.maximum(rows, 0)], np.nan)
+    return pd.DataFrame(per_order)
+
+
+def _line_level_money(columns: dict[str, pd.Series], order_code: np.ndarray, keep_row: np.ndarray) -> pd.DataFrame:
+    """Per order: the sums of its kept rows (pandas' compensated sums), an order with no readable amount missing."""
+    kept_rows = pd.DataFrame({name: values.to_numpy()[keep_row] for name, values in columns.items()} | {"order": order_code[keep_row]})
+    # Codes are 0..n-1, so a sorted groupby lines its rows up with order_labels and the bincounts below.
+    grouped = kept_rows.groupby("order", sort=True)
+    orders = grouped[list(columns)].sum()
+    # sum() of an all-missing group is 0; an order with no readable amount must stay missing.
+    orders["amount"] = orders["amount"].where(grouped["amount"].count() > 0)
+    return orders.reset_index(drop=True)
+
+
 @dataclass(frozen=True)
 class _Folded:
     """Per-order codes into `categories` (-1 = missing): a Categorical without the cost of
@@ -480,30 +502,16 @@ def clean_orders(
     rows_without_amount = int(n_rows - amount.notna().sum())
     keep_row = ~duplicate
 
-    kept_rows = pd.DataFrame({"order": order_code[keep_row], "amount": amount.to_numpy()[keep_row], "refund": refund.to_numpy()[keep_row]})
+    order_money = {"amount": amount, "refund": refund} | {name: money[name] for name in ("discount", "cost", "margin") if name in money}
     if mapping.amount_level == "order":
-        kept_rows.loc[~head[keep_row], "amount"] = np.nan
-    for name in ("discount", "cost", "margin"):
-        if name in money:
-            kept_rows[name] = money[name].to_numpy()[keep_row]
-
-    # Codes are 0..n-1, so a sorted groupby lines its rows up with order_labels and the bincounts below.
-    grouped = kept_rows.groupby("order", sort=True)
-    summed = "sum" if mapping.amount_level == "line" else "first"
-    agg = {"amount": ("amount", summed), "refund": ("refund", summed)}
-    for name in ("discount", "cost", "margin"):
-        if name in kept_rows:
-            agg[name] = (name, summed)
-    orders = grouped.agg(**agg)
-    if mapping.amount_level == "line":
-        # sum() of an all-missing group is 0; an order with no readable amount must stay missing.
-        orders["amount"] = orders["amount"].where(grouped["amount"].count() > 0)
-    orders["n_rows"] = grouped.size()
+        orders = _order_level_money(order_money, order_code, keep_row, first_with_amount, n_orders)
+    else:
+        orders = _line_level_money(order_money, order_code, keep_row)
+    orders["n_rows"] = np.bincount(order_code[keep_row], minlength=n_orders)
     customer_key = _fold_codes(key_codes, order_code, n_orders, keys)
     order_labels = pd.Index(order_labels)
     # Arrow-backed ids go in as they are: np.asarray would build a Python string per order.
     orders["order_id"] = order_labels.array if isinstance(order_labels.dtype, pd.StringDtype) else np.asarray(order_labels)
-    orders = orders.reset_index(drop=True)
 
     # -- per-order reasons -----------------------------------------------------------------
     if dates_by_order:
@@ -571,13 +579,14 @@ def clean_orders(
     excluded = reason_index < len(EXCLUSION_ORDER)
 
     # -- reconciliation in integer cents, per source currency -----------------------------
-    order_cents = np.bincount(order_code, weights=row_amount_cents * (counted & keep_row), minlength=n_orders)
-    copy_cents = np.bincount(order_code, weights=row_amount_cents * (counted & duplicate), minlength=n_orders)
-    dup_rows = np.bincount(order_code, weights=duplicate.astype(np.int64), minlength=n_orders)
-    cents_in = (row_amount_cents * counted).astype(np.int64)
-    orders["cents"] = order_cents.astype(np.int64)
     # Per order first (bincount's float sums of integer cents are exact far beyond any export's total).
-    in_cents = np.bincount(order_code, weights=cents_in, minlength=n_orders).astype(np.int64)
+    # Copies are few: their sums run over their own rows only.
+    copies = np.flatnonzero(duplicate)
+    order_cents = np.bincount(order_code, weights=np.where(counted & keep_row, row_amount_cents, 0), minlength=n_orders).astype(np.int64)
+    copy_cents = np.bincount(order_code[copies], weights=np.where(counted[copies], row_amount_cents[copies], 0), minlength=n_orders).astype(np.int64)
+    dup_rows = np.bincount(order_code[copies], minlength=n_orders)
+    orders["cents"] = order_cents
+    in_cents = order_cents + copy_cents
     in_by_currency = _cents_by_currency(in_cents, currency_code, currency_labels)
     kept_by_currency = _cents_by_currency(orders["cents"].to_numpy()[~excluded], currency_code[~excluded], currency_labels)
     excl_frame = pd.DataFrame(
@@ -586,7 +595,7 @@ def clean_orders(
     has_copies = dup_rows > 0
     dup_frame = pd.DataFrame(
         {
-            "cents": copy_cents[has_copies].astype(np.int64), "rows": dup_rows[has_copies].astype(np.int64),
+            "cents": copy_cents[has_copies], "rows": dup_rows[has_copies].astype(np.int64),
             "currency": currency_key[has_copies], "reason": "duplicate_row",
         }
     )

@@ -13,7 +13,8 @@ import pyarrow.compute as pc
 
 _ISO_PREFIX = r"^\d{4}-\d{2}-\d{2}"
 _ISO_PLAIN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}:\d{2})?$"  # the shapes Arrow's cast and pandas read alike
-_HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+# The two hex digits of every byte value, as byte pairs: a 64-bit hash becomes 16 digits by one lookup per byte.
+_HEX_PAIRS = np.frombuffer("".join(f"{byte:02x}" for byte in range(256)).encode(), dtype=np.uint8).reshape(256, 2)
 _KEY_WIDTH = len("c_") + 16
 DATE_FORMATS = tuple(
     f"{day}{time}"
@@ -155,13 +156,12 @@ def hash_keys(values: pd.Series, salt: str) -> pd.Series:
         return pd.Series(np.nan, index=values.index, dtype="str")
     key = (salt * 16)[:16]
     hashed = pd.util.hash_pandas_object(pd.Series(uniques), index=False, hash_key=key).to_numpy(dtype=np.uint64)
-    shifts = np.arange(60, -4, -4, dtype=np.uint64)
-    nibbles = ((hashed[:, None] >> shifts) & np.uint64(15)).astype(np.intp)
+    big_endian_bytes = hashed.astype(">u8").view(np.uint8).reshape(-1, 8)  # most significant byte first
     # The labels are fixed-width ASCII, so they are laid out as one Arrow string buffer
     # directly rather than built as a million Python strings.
     label_bytes = np.empty((len(hashed), _KEY_WIDTH), dtype=np.uint8)
     label_bytes[:, :2] = np.frombuffer(b"c_", dtype=np.uint8)
-    label_bytes[:, 2:] = _HEX_DIGITS[nibbles]
+    label_bytes[:, 2:] = _HEX_PAIRS[big_endian_bytes].reshape(-1, 16)
     offsets = np.arange(0, _KEY_WIDTH * (len(hashed) + 1), _KEY_WIDTH, dtype=np.int64)
     labels = pa.LargeStringArray.from_buffers(len(hashed), pa.py_buffer(offsets), pa.py_buffer(label_bytes))
     per_row = pc.take(labels, pa.array(codes, mask=codes < 0))
