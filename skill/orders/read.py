@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -24,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 SNIFF_BYTES = 64 * 1024
 PARALLEL_READ_MIN_BYTES = 8 * 1024 * 1024  # below this one streaming reader is quick enough
+QUOTE_COUNT_CHUNK = 4 * 1024 * 1024
+QUOTE, NEWLINE = ord('"'), ord("\n")
 DELIMITERS = ",;\t|"
 ENCODINGS = ("utf-8-sig", "latin-1")
 _NUMERIC_TOKEN = re.compile(r"^-?\d+(\.\d+)?$")
@@ -122,7 +125,9 @@ def _read_with_arrow(source: bytes | Path, delimiter: str, encoding: str, column
     wanted = set(usecols) if usecols is not None else set(columns)
     options = {
         "read_options": pacsv.ReadOptions(encoding="utf8" if encoding == "utf-8-sig" else encoding),
-        "parse_options": pacsv.ParseOptions(delimiter=delimiter),
+        # Quoted cells may hold line breaks (order notes, addresses). Without this Arrow cuts its
+        # blocks at any line end, and a row that straddles a cut silently becomes two.
+        "parse_options": pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
         "convert_options": pacsv.ConvertOptions(
             include_columns=[c for c in columns if c in wanted],
             column_types={c: pa.string() for c in text_columns},
@@ -151,14 +156,14 @@ def _read_streamed(data: pa.Buffer, options: dict, columns: list[str]) -> pa.Tab
     Arrow's whole-file reader holds about twice the finished table in scratch memory at once; the
     streaming reader holds one block (at 1M lines ~170 MB less memory to touch), and reading text
     as large_string saves copying every text column when pandas takes it over. A streaming reader
-    keeps about one core busy, so a big UTF-8 export is read as two halves, split at a line end,
-    one per core (Arrow's own parallel reader splits blocks at line ends the same way).
+    keeps about one core busy, so a big UTF-8 export is read as two halves, one per core, split at
+    a line end outside quoted cells (_split_point).
     """
     first_block = pacsv.open_csv(pa.BufferReader(data), **options).schema
     options["convert_options"].column_types = {
         field.name: pa.large_string() if pa.types.is_string(field.type) else field.type for field in first_block
     }
-    split = _line_end_near_middle(data) if options["read_options"].encoding == "utf8" else None
+    split = _split_point(data) if options["read_options"].encoding == "utf8" else None
     if split is None:
         return pacsv.open_csv(pa.BufferReader(data), **options).read_all()
     # The second half has no header: it is given the column names instead.
@@ -169,13 +174,27 @@ def _read_streamed(data: pa.Buffer, options: dict, columns: list[str]) -> pa.Tab
     return pa.concat_tables(halves)
 
 
-def _line_end_near_middle(data: pa.Buffer) -> int | None:
-    """Offset just past the first line end after the middle of a big export (None for small ones)."""
+def _split_point(data: pa.Buffer) -> int | None:
+    """Offset just past the first line end after the middle of a big export that is not inside a
+    quoted cell (an even number of quote characters before it); None for small exports, or if the
+    next few megabytes have no such line end. Doubled quotes inside quoted cells keep the count even.
+    """
     if data.size < PARALLEL_READ_MIN_BYTES:
         return None
+    text = np.frombuffer(data, dtype=np.uint8)
     middle = data.size // 2
-    found = data.slice(middle, min(SNIFF_BYTES, data.size - middle)).to_pybytes().find(b"\n")
-    return middle + found + 1 if found >= 0 and middle + found + 1 < data.size else None
+    # Counted a few megabytes at a time: one comparison over half the file would be a
+    # temporary array as big as that half.
+    quotes_before = sum(
+        int(np.count_nonzero(text[start : min(start + QUOTE_COUNT_CHUNK, middle)] == QUOTE)) for start in range(0, middle, QUOTE_COUNT_CHUNK)
+    )
+    window = text[middle : middle + QUOTE_COUNT_CHUNK]
+    line_ends = np.flatnonzero(window == NEWLINE)
+    quotes = np.flatnonzero(window == QUOTE)
+    outside = (quotes_before + np.searchsorted(quotes, line_ends)) % 2 == 0
+    candidates = line_ends[outside] + middle + 1
+    candidates = candidates[candidates < data.size]
+    return int(candidates[0]) if len(candidates) else None
 
 
 def _read_delimited(source: bytes | Path, usecols_for, string_columns_for) -> RawTable:
