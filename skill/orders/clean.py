@@ -105,13 +105,14 @@ def _first_row(order_code: np.ndarray, valid: np.ndarray, n_orders: int) -> np.n
     return np.where(first < len(valid), first, -1)
 
 
-def _order_level_money(columns: dict[str, pd.Series], order_code: np.ndarray, keep_row: np.ndarray, head: np.ndarray, n_orders: int) -> pd.DataFrame:
-    """Per order: the amount on its head row (-1: none), and each other money column's first value on a
-    kept row, as groupby(...).first() gives them, without hashing a million order codes to group them."""
+def _order_level_money(columns: dict[str, pd.Series], order_code: np.ndarray, keep_row: np.ndarray, amount_row: np.ndarray, n_orders: int) -> pd.DataFrame:
+    """Per order: the amount on the row that carries its total (`amount_row`, -1 for none), and each
+    other money column's first value on a kept row, as groupby().first() gives them, without
+    hashing a million order codes to group them."""
     per_order = {}
     for name, values in columns.items():
         cells = values.to_numpy(dtype="float64")
-        rows = head if name == "amount" else _first_row(order_code, keep_row & ~np.isnan(cells), n_orders)
+        rows = amount_row if name == "amount" else _first_row(order_code, keep_row & ~np.isnan(cells), n_orders)
         per_order[name] = np.where(rows >= 0, cells[np.maximum(rows, 0)], np.nan)
     return pd.DataFrame(per_order)
 

@@ -126,7 +126,7 @@ def _read_with_arrow(source: bytes | Path, delimiter: str, encoding: str, column
     options = {
         "read_options": pacsv.ReadOptions(encoding="utf8" if encoding == "utf-8-sig" else encoding),
         # Quoted cells may hold line breaks (order notes, addresses). Without this Arrow cuts its
-        # blocks at any line end, and a row that straddles a cut silently becomes two.
+        # blocks at any line end, and a row that straddles a cut is refused or misread.
         "parse_options": pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
         "convert_options": pacsv.ConvertOptions(
             include_columns=[c for c in columns if c in wanted],
