@@ -169,6 +169,17 @@ def _first_text_per_order(values: pd.Series, order_code: np.ndarray, n_orders: i
     return picked
 
 
+def _order_dates(values: pd.Series, coded: tuple[np.ndarray, pd.Index] | None, order_code: np.ndarray, n_orders: int) -> np.ndarray:
+    """Each order's date as datetime64[ns], NaT where missing or unreadable: parsed once per
+    distinct value when the column was factorised (`coded`), else from each order's own cell."""
+    if coded is None:
+        dates = to_datetime(_first_text_per_order(values, order_code, n_orders)).to_numpy()
+    else:
+        row_codes, categories = _cleaned_codes(*coded)
+        dates = _on_categories(_fold_codes(row_codes, order_code, n_orders, categories), to_datetime, np.datetime64("NaT", "ns"))
+    return np.asarray(dates).astype("datetime64[ns]")
+
+
 def _cleaned_codes(codes: np.ndarray, uniques) -> tuple[np.ndarray, pd.Index]:
     """Row codes of the stripped, non-empty text of factorised cells (-1 for missing), and that text.
 
@@ -473,15 +484,20 @@ def clean_orders(
     factorized = _factorize_all(rows, to_factorize)
     order_code, order_labels = _order_codes(rows, factorized)
     n_orders = len(order_labels)
-    text: dict[str, _Folded] = {}
-    for name in rows:
-        if name in TEXT_FIELDS and name in factorized:
-            row_codes, categories = _cleaned_codes(*factorized[name])
-            text[name] = _fold_codes(row_codes, order_code, n_orders, categories)
-    # Without order ids identical rows are legitimate repeat purchases (CDNOW has many).
-    duplicate, row_key = _duplicate_rows(rows, factorized) if has_order_ids else (np.zeros(n_rows, dtype=bool), None)
-    key_codes, keys = _customer_key_codes(rows, factorized, mapping, id_salt)
-    del factorized  # a million-row code array per column: free it for the steps below
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # Parsing dates is mostly Arrow kernels, which release the GIL: it runs on the other core
+        # while this thread folds text, finds copies and builds customer keys.
+        order_dates = background.submit(_order_dates, rows["order_date"], factorized.get("order_date"), order_code, n_orders)
+        text: dict[str, _Folded] = {}
+        for name in rows:
+            if name in TEXT_FIELDS and name in factorized and name != "order_date":
+                row_codes, categories = _cleaned_codes(*factorized[name])
+                text[name] = _fold_codes(row_codes, order_code, n_orders, categories)
+        # Without order ids identical rows are legitimate repeat purchases (CDNOW has many).
+        duplicate, row_key = _duplicate_rows(rows, factorized) if has_order_ids else (np.zeros(n_rows, dtype=bool), None)
+        key_codes, keys = _customer_key_codes(rows, factorized, mapping, id_salt)
+        del factorized  # a million-row code array per column: free it for the steps below
+        order_date = order_dates.result()
 
     row_amount_cents = _cents(amount)
     if mapping.amount_level == "order":
@@ -515,11 +531,7 @@ def clean_orders(
     orders["order_id"] = order_labels.array if isinstance(order_labels.dtype, pd.StringDtype) else np.asarray(order_labels)
 
     # -- per-order reasons -----------------------------------------------------------------
-    if dates_by_order:
-        orders["order_date"] = to_datetime(_first_text_per_order(rows["order_date"], order_code, n_orders)).to_numpy()
-    else:
-        orders["order_date"] = _on_categories(text["order_date"], to_datetime, np.datetime64("NaT", "ns"))
-    orders["order_date"] = orders["order_date"].astype("datetime64[ns]")
+    orders["order_date"] = order_date
     reasons: dict[str, pd.Series] = {"unparseable_date": orders["order_date"].isna()}
     no = np.zeros(n_orders, dtype=bool)
     test = no.copy()
