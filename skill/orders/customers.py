@@ -103,17 +103,20 @@ def customer_history(orders: pd.DataFrame, as_of: pd.Timestamp, *, assumed_margi
             "date": p_date[order],
         }
     )
-    g = p.groupby("code", sort=True)
-    table = g.agg(
-        first_order=("date", "min"),
-        last_order=("date", "max"),
-        orders=("net", "size"),
+    table = p.groupby("code", sort=True).agg(
         gross_revenue=("amount", "sum"),
         refunds=("refund", "sum"),
         purchase_net=("net", "sum"),
         gross_margin=("margin", "sum"),
         discount_orders=("discount", "sum"),
     )
+    # Rows are sorted by (code, date): each customer's first and last order and its order count
+    # come from where its run of rows starts and ends.
+    run_start = np.flatnonzero(np.r_[True, p["code"].to_numpy()[1:] != p["code"].to_numpy()[:-1]])
+    run_end = np.r_[run_start[1:], len(p)]
+    table["first_order"] = p["date"].to_numpy()[run_start]
+    table["last_order"] = p["date"].to_numpy()[run_end - 1]
+    table["orders"] = run_end - run_start
     measured_margin = p["margin"].notna().any()
     returned = pd.Series(-orders["amount"].to_numpy()[keep][is_return]).groupby(codes[is_return]).sum()
     table["returns"] = returned.reindex(table.index, fill_value=0.0)
