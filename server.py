@@ -32,6 +32,7 @@ from skill.api import CustomerTablePage
 from skill.clv.results import CLVPrediction, HoldoutReport, ModelName
 from skill.orders.models import OrdersAnalysis
 from skill.paths import ALLOWED_DIRS_ENV, allowed_roots_from_env
+from skill.process import use_small_pages_for_arrays
 from skill.schema import Constraints, LeverId, NormalizedInput, PlanResult
 
 T = TypeVar("T")
@@ -347,6 +348,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
+    use_small_pages_for_arrays()
     args = _parse_args(argv)
     # force=True replaces whatever the SDK configured on import: one handler, on stderr.
     logging.basicConfig(

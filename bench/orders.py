@@ -58,6 +58,9 @@ def work(mode: str, path: str) -> dict:
     start = time.perf_counter()
     if mode == "ours":
         sys.path.insert(0, str(ROOT))
+        from skill.process import use_small_pages_for_arrays
+
+        use_small_pages_for_arrays()  # as the CLI and the MCP server do at start-up
         from skill.orders import analyze_orders_full
 
         result = analyze_orders_full(path)

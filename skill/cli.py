@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from skill import api
+from skill.process import use_small_pages_for_arrays
 from skill.schema import CHANNELS, Constraints, NormalizedInput
 
 if TYPE_CHECKING:
@@ -289,6 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    use_small_pages_for_arrays()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
