@@ -12,7 +12,9 @@ first in even repeats, the baseline first in odd ones), and the table shows the
 median wall time and the largest peak RSS of each; every run is printed too. On a
 virtual machine a fresh process's first touch of memory can cost whole tenths of a
 second unless another process has just freed it, so each side follows the other as
-often as it follows itself (see docs/benchmarks.md).
+often as it follows itself (see docs/benchmarks.md). Ours starts as the CLI and the
+MCP server do, with numpy's huge-page advice off (skill.process); the baseline runs
+with numpy's defaults, as a plain script would.
 Exports are written to bench/out/ (ignored by git) and reused.
 
 A second table times the per-customer summary step alone against lifetimes'
