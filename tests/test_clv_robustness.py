@@ -15,7 +15,7 @@ import pytest
 from scipy.special import hyp2f1
 
 from skill import api
-from skill.clv import bgnbd, pareto_nbd
+from skill.clv import bgnbd, pareto_nbd, predict
 from skill.clv.fitting import LOG_PARAM_BOUND, at_no_dropout_limit, build_fit, compress_rows, nbd_log_likelihood
 from skill.clv.predict import PURCHASE_MODELS, score_customers
 
@@ -119,6 +119,18 @@ def test_no_churn_data_gives_finite_predictions_and_says_so(model, caplog):
     assert prediction.mean_p_alive > 0.99
     assert prediction.bootstrap_draws == 0 and prediction.predicted_clv_total_low is None
     assert any("intervals omitted" in w for w in prediction.warnings)
+
+
+def test_no_purchase_covariance_draws_no_spend_parameters(monkeypatch):
+    """Without a purchase covariance there are no intervals, so the spend model's
+    parameters are not drawn either."""
+    drawn = []
+    real = predict._draw_log_params
+    monkeypatch.setattr(predict, "_draw_log_params", lambda fit, *args, **kw: drawn.append(fit.name) or real(fit, *args, **kw))
+    prediction = score_customers(_no_churn_summary(), model="bgnbd", time_unit_days=7, n_bootstrap=100).prediction
+    assert prediction.purchase_fit.covariance is None and prediction.spend_fit is not None
+    assert prediction.bootstrap_draws == 0
+    assert drawn == ["bgnbd"]
 
 
 @pytest.mark.parametrize("stretch", [1.0, 7.0, 1 / 24])

@@ -200,6 +200,8 @@ def _bootstrap_segment_totals(
         purchase_fit, draws, rng, purchase_box,
         lambda params: dot(rows.weights, module.log_likelihood(params, cx, ct_x, cT)),
     )
+    if purchase_draws is None:  # no covariance (e.g. the no-dropout limit): no intervals, so no spend draws either
+        return None, 0, 0
     spend_box = log_search_box(gamma_gamma.PARAM_NAMES, (), 1.0)
     spend_draws = None
     if spend_fit is not None:
@@ -208,7 +210,7 @@ def _bootstrap_segment_totals(
             spend_fit, draws, rng, spend_box,
             lambda params: gamma_gamma.log_likelihood(params, x[has_spend], m[has_spend]).sum(),
         )
-    if purchase_draws is None or (fixed_spend is None and spend_draws is None):
+    if fixed_spend is None and spend_draws is None:
         return None, 0, 0
     usable = len(purchase_draws) if spend_draws is None else min(len(purchase_draws), len(spend_draws))
     kept = []
