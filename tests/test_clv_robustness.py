@@ -18,6 +18,7 @@ from skill import api
 from skill.clv import bgnbd, pareto_nbd, predict
 from skill.clv.fitting import LOG_PARAM_BOUND, at_no_dropout_limit, build_fit, compress_rows, nbd_log_likelihood
 from skill.clv.predict import PURCHASE_MODELS, score_customers
+from skill.clv.validation import validate_clv
 
 EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 FIXTURES = ("shopify_orders.csv", "stripe_payments.csv", "woocommerce_orders.csv")
@@ -131,6 +132,23 @@ def test_no_purchase_covariance_draws_no_spend_parameters(monkeypatch):
     assert prediction.purchase_fit.covariance is None and prediction.spend_fit is not None
     assert prediction.bootstrap_draws == 0
     assert drawn == ["bgnbd"]
+
+
+def test_holdout_report_repeats_the_purchase_fit_caveats_without_interval_talk():
+    """A calibration window with no churn in it: the holdout report says the fit found no
+    dropout, as the prediction does, but says nothing of intervals it does not report."""
+    rng = np.random.default_rng(11)
+    n_orders, n_customers = 6000, 500
+    transactions = pd.DataFrame({
+        "customer_id": np.floor(n_customers * rng.random(n_orders) ** 2).astype(int).astype(str),
+        "order_date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 540, n_orders), unit="D"),
+        "amount": rng.gamma(4.0, 35.0, n_orders),
+    })
+    report = validate_clv(transactions, "2025-05-01", model="bgnbd", time_unit_days=7)
+    assert report.purchase_fit.unidentified == ["a", "b"]
+    assert any("found no dropout" in w for w in report.warnings)
+    assert any("almost no dropout" in w for w in report.warnings)
+    assert not any("interval" in w for w in report.warnings)
 
 
 @pytest.mark.parametrize("stretch", [1.0, 7.0, 1 / 24])

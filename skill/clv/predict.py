@@ -231,20 +231,21 @@ def _bootstrap_segment_totals(
     return (np.array(kept) if kept else None), len(kept), usable
 
 
-def _purchase_fit_warnings(module, fit: ModelFit, time_unit_days: float) -> list[str]:
-    """Plain-language caveats about a converged purchase fit."""
+def purchase_fit_warnings(module, fit: ModelFit, time_unit_days: float, *, intervals: bool) -> list[str]:
+    """Plain-language caveats about a converged purchase fit; `intervals` says whether the
+    caller reports CLV intervals, which the loose or missing standard errors affect."""
     warnings = []
     loose = _loosely_identified(fit)
     if loose:
         warnings.append(
             f"{fit.name} parameters {', '.join(loose)} are loosely pinned down by these data (standard error of "
-            f"the log above {LOOSE_LOG_SE:g}): CLV intervals are correspondingly wide"
+            f"the log above {LOOSE_LOG_SE:g})" + (": CLV intervals are correspondingly wide" if intervals else "")
         )
     if fit.unidentified:
         warnings.append(
             f"{fit.name} found no dropout in these data: its dropout parameters ({', '.join(fit.unidentified)}) "
             "are not pinned down by them (any values implying negligible dropout fit equally well), so they have "
-            "no standard errors: CLV intervals omitted"
+            "no standard errors" + (": CLV intervals omitted" if intervals else "")
         )
     share = module.dropout_share(list(fit.params.values()), NO_DROPOUT_YEARS * 365.25 / time_unit_days)
     if share < NO_DROPOUT_SHARE:
@@ -307,7 +308,7 @@ def score_customers(
     purchase_fit = fit_purchases(x, t_x, T, penalizer=penalizer)
     if not purchase_fit.converged:
         raise CLVModelError(f"{model} fit did not converge: {purchase_fit.message}")
-    warnings.extend(_purchase_fit_warnings(module, purchase_fit, time_unit_days))
+    warnings.extend(purchase_fit_warnings(module, purchase_fit, time_unit_days, intervals=True))
 
     spend_fit, spend, spend_modelled, spend_warnings = fit_spend(x, m, penalizer)
     warnings.extend(spend_warnings)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata, spearmanr
 
-from skill.clv.predict import PURCHASE_MODELS, fit_spend
+from skill.clv.predict import PURCHASE_MODELS, fit_spend, purchase_fit_warnings
 from skill.clv.results import (
     AccuracyMetrics,
     CLVModelError,
@@ -164,7 +164,8 @@ def validate_clv(
         raise CLVModelError(f"{model} fit did not converge on the calibration window: {purchase_fit.message}")
     predicted_purchases = module.expected_purchases(list(purchase_fit.params.values()), x, t_x, T, holdout_length)
 
-    spend_fit, spend, _, warnings = fit_spend(x, m, penalizer)
+    spend_fit, spend, _, spend_warnings = fit_spend(x, m, penalizer)
+    warnings = purchase_fit_warnings(module, purchase_fit, time_unit_days, intervals=False) + spend_warnings
 
     baseline_purchases = np.divide(x, T, out=np.zeros_like(x), where=T > 0) * holdout_length
     baseline_revenue = baseline_purchases * summary["calibration_mean_amount"].to_numpy()
