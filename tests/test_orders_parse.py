@@ -1,4 +1,4 @@
-"""The ISO date fast path (Arrow parses the plain cells) gives exactly what pandas gives."""
+"""Parsers of export cells: the ISO date fast path gives exactly what pandas gives; customer keys are pinned."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skill.orders.parse import to_datetime
+from skill.orders.parse import hash_keys, to_datetime
 
 ODD_CELLS = [
     "2023-01-05", "2023-01-05 10:11", "2023-01-05T10:11:12", "2023-1-5", "2023-01-05 10", "20230105x",
@@ -41,3 +41,16 @@ def test_odd_cells_among_plain_ones_parse_as_pandas_reads_them():
     for odd in ODD_CELLS:
         values = pd.Series([*plain, odd], dtype="str")
         assert to_datetime(values).equals(pandas_reference(values)), odd
+
+
+def test_hash_keys_are_the_salted_siphash_in_hex_and_keep_row_order():
+    """The key is 'c_' + the 16 hex digits of pandas' keyed hash, the same for the same value."""
+    salt = "ltv-optimizer/v1"
+    values = pd.Series(["b@x.com", None, "a@x.com", "b@x.com", "é@x.com"], dtype="str")
+    keys = hash_keys(values, salt)
+    distinct = pd.Series(["b@x.com", "a@x.com", "é@x.com"])
+    hashed = pd.util.hash_pandas_object(distinct, index=False, hash_key=(salt * 16)[:16])
+    expected = dict(zip(distinct, (f"c_{int(h):016x}" for h in hashed)))
+    assert keys.isna().tolist() == [False, True, False, False, False]
+    assert keys.dropna().tolist() == [expected[v] for v in values.dropna()]
+    assert keys[0] == keys[3] != keys[2]
