@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from skill.orders import analyze_orders_full, orders_to_input
+from skill.orders import OrdersInputError, analyze_orders_full, orders_to_input
 from skill.orders.rfm import RFM_GRID, quintile_score, rfm_scores
 from skill.orders.synth import generate_export
 from skill.schema import LANES, NormalizedInput
@@ -134,6 +134,14 @@ def test_as_of_leaves_later_orders_out():
     result = analyze_orders_full(csv_text=SMALL, as_of="2024-02-29")
     assert result.analysis.summary.customer_orders == 4
     assert any("after the as-of date" in w for w in result.analysis.warnings)
+
+
+def test_exports_with_nothing_to_analyse_get_a_clear_error():
+    returns_only = "customer_id,order_id,order_date,amount\na,1,2024-01-01,-10\nb,2,2024-01-02,-20\n"
+    with pytest.raises(OrdersInputError, match="No identified customer has a kept purchase"):
+        analyze_orders_full(csv_text=returns_only)
+    with pytest.raises(OrdersInputError, match="No order on or before the as-of date 2023-12-31; the first is dated 2024-01-01"):
+        analyze_orders_full(csv_text=returns_only.replace("-10", "10"), as_of="2023-12-31")
 
 
 def test_progress_is_reported():

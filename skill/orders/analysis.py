@@ -201,6 +201,9 @@ def analyze_loaded(
     as_of_ts = as_of_ts.normalize() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
     warnings = list(loaded.warnings)
     later = orders["order_date"] > as_of_ts
+    if later.all():
+        first = orders["order_date"].min().date()
+        raise OrdersInputError(f"No order on or before the as-of date {as_of_ts.date()}; the first is dated {first}")
     if later.any():
         warnings.append(f"{int(later.sum())} orders after the as-of date {as_of_ts.date()} were left out of the analysis")
         orders = orders[~later]

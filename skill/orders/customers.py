@@ -47,6 +47,8 @@ def _history_order(code: np.ndarray, date: np.ndarray, order_id: pd.Series, posi
 
 def _day_groups(code: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows sorted by (code, day) -> start index of each (code, day) run and of each code run."""
+    if len(code) == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
     new_code = np.r_[True, code[1:] != code[:-1]]
     new_day = new_code | np.r_[True, day[1:] != day[:-1]]
     return np.flatnonzero(new_day), np.flatnonzero(new_code)
@@ -112,11 +114,13 @@ def customer_history(orders: pd.DataFrame, as_of: pd.Timestamp, *, assumed_margi
     )
     # Rows are sorted by (code, date): each customer's first and last order and its order count
     # come from where its run of rows starts and ends.
-    run_start = np.flatnonzero(np.r_[True, p["code"].to_numpy()[1:] != p["code"].to_numpy()[:-1]])
-    run_end = np.r_[run_start[1:], len(p)]
-    table["first_order"] = p["date"].to_numpy()[run_start]
-    table["last_order"] = p["date"].to_numpy()[run_end - 1]
-    table["orders"] = run_end - run_start
+    code = p["code"].to_numpy()
+    day = p_date[order].astype("datetime64[D]").astype(np.int64)
+    day_starts, code_starts = _day_groups(code, day)
+    rows_per_customer = np.diff(np.r_[code_starts, len(code)])
+    table["first_order"] = p["date"].to_numpy()[code_starts]
+    table["last_order"] = p["date"].to_numpy()[code_starts + rows_per_customer - 1]
+    table["orders"] = rows_per_customer
     measured_margin = p["margin"].notna().any()
     returned = pd.Series(-orders["amount"].to_numpy()[keep][is_return]).groupby(codes[is_return]).sum()
     table["returns"] = returned.reindex(table.index, fill_value=0.0)
@@ -127,9 +131,6 @@ def customer_history(orders: pd.DataFrame, as_of: pd.Timestamp, *, assumed_margi
         table["gross_margin"] = np.nan
 
     # Purchase days: frequency/recency/T/monetary_value as lifetimes computes them at freq='D'.
-    code = p["code"].to_numpy()
-    day = p_date[order].astype("datetime64[D]").astype(np.int64)
-    day_starts, code_starts = _day_groups(code, day)
     first_of_customer = position[order[code_starts]]
     table["channel"] = orders["channel"].array.take(first_of_customer)
     table["first_product"] = orders["product"].array.take(first_of_customer)
