@@ -68,6 +68,9 @@ Horizon = Literal["short", "medium", "long"]
 Confidence = Literal["high", "medium", "low"]
 Tension = Literal["repeat_rate", "aov", "churn", "margin_quality", "returns"]
 Source = Literal["notes", "orders"]
+Trend = Literal["rising", "falling", "flat"]
+CustomerOwner = Literal["account_manager", "founder", "crm_team", "support", "marketplace"]
+Pricing = Literal["contracted", "never_discount"]
 
 
 class _Model(BaseModel):
@@ -98,6 +101,16 @@ class BusinessMetrics(Metrics):
     """Whole-business numbers plus the context the levers need."""
 
     cac: float | None = Field(default=None, ge=0)
+    cac_trend: Trend | None = Field(default=None, description="How CAC is moving, as the notes say")
+    nps: float | None = Field(default=None, ge=-100, le=100)
+    upgrade_rate_pct: float | None = Field(default=None, ge=0, le=100, description="Share who move up to the premium tier or product")
+    attach_rate_pct: float | None = Field(default=None, ge=0, le=100, description="Share of orders with an add-on or bundle")
+    unsubscribe_rate_pct: float | None = Field(default=None, ge=0, le=100, description="Unsubscribes per send")
+    peak_season_share_pct: float | None = Field(default=None, ge=0, le=100, description="Share of annual revenue in the peak season")
+    peak_months: list[str] = Field(default_factory=list, description="Peak-season months or occasions as written")
+    cancel_month: float | None = Field(default=None, ge=0, description="Subscription month (or shipment) by which most cancels happen")
+    order_gap_from_days: float | None = Field(default=None, ge=0, description="Order gap before it grew (gap trend)")
+    order_gap_to_days: float | None = Field(default=None, ge=0, description="Order gap now (gap trend)")
     category: str | None = None
     currency: str | None = Field(default=None, description="ISO 4217 code")
 
@@ -141,6 +154,42 @@ class Constraints(_Model):
     other: list[str] = Field(default_factory=list, description="Constraints read but not machine-enforced")
 
 
+class OperatingContext(_Model):
+    """How the business runs, as the notes say: what a plan may ask of this team."""
+
+    team_size: int | None = Field(default=None, ge=0, description="People running CRM/retention work")
+    channels_available: list[Channel] = Field(
+        default_factory=list, description="The only channels that exist, when the notes say so ('email only'); empty = not stated"
+    )
+    customer_owner: CustomerOwner | None = Field(default=None, description="Who owns the customer relationship")
+    pricing: Pricing | None = Field(default=None, description="'contracted' prices or 'never_discount': no discount or promo plays")
+    has_referral_program: bool | None = None
+    has_loyalty_program: bool | None = None
+    has_app: bool | None = None
+    evidence: dict[str, str] = Field(default_factory=dict, description="Field -> the source snippet it was read from")
+
+
+class ReadingItem(_Model):
+    """One number or constraint-like phrase in the notes, and where the reader put it."""
+
+    snippet: str = Field(description="The source text around it")
+    text: str = Field(description="The number or phrase as written")
+    value: float | None = None
+    placed_in: str | None = Field(
+        default=None, description="e.g. \"segment 'VIP'.aov\", 'business.cac', 'constraints.max_discount_pct'; null = not placed"
+    )
+    reason: str | None = Field(default=None, description="Why it was not placed, or how it was converted")
+
+
+class Reading(_Model):
+    """What the reader placed and what it could not: the operator or assistant corrects from this."""
+
+    placed: list[ReadingItem] = Field(default_factory=list)
+    not_placed: list[ReadingItem] = Field(default_factory=list)
+    conflicts: list[str] = Field(default_factory=list, description="A field given two different values")
+    coverage_pct: float | None = Field(default=None, ge=0, le=100, description="Share of numbers in the notes that were placed")
+
+
 class NormalizedInput(_Model):
     segments: list[Segment] = Field(default_factory=list)
     business: BusinessMetrics = Field(default_factory=BusinessMetrics)
@@ -149,6 +198,8 @@ class NormalizedInput(_Model):
     )
     constraints: Constraints = Field(default_factory=Constraints)
     main_tension: Tension | None = None
+    operating: OperatingContext = Field(default_factory=OperatingContext)
+    reading: Reading | None = Field(default=None, description="Notes only: what was placed where, and what was not")
     confidence: Confidence = "low"
     warnings: list[str] = Field(default_factory=list)
     source: Source = "notes"
