@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter
 
 from skill.normalize.lanes import classify_lane
+from skill.normalize.prepare import prepare
 from skill.normalize.lexicon import ANY_CATEGORY, CATEGORIES
 from skill.normalize.reader import Draft, Money, SegmentDraft, read_blocks
 from skill.normalize.structure import split_blocks
@@ -39,7 +40,7 @@ def normalize_notes(text: str) -> NormalizedInput:
     """Read pasted segment notes (any mix of tables, CSV, bullets, key: value, prose, EN/中文)."""
     notes = _INVISIBLE.sub(" ", unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n"))
     structure_warnings: list[str] = []
-    blocks = split_blocks(notes, structure_warnings)
+    blocks = split_blocks("\n".join(prepare(notes)), structure_warnings)
     money = _money_context(notes)
     draft = read_blocks(blocks, money)
     warnings = structure_warnings + draft.warnings

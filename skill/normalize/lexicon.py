@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from skill.normalize.segments import PEOPLE_NOUNS
+
 _I = re.IGNORECASE
 
 
@@ -81,7 +83,7 @@ FIELD_WORDS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         "customer_count",
         _rx(
             r"customers?|\bcusts?\b|buyers|people|members|accounts|users|subscribers|clients|households|shoppers|\bpersons\b"
-            r"|客戶|客户|顧客|顾客|會員|会员|人|位|名"
+            rf"|\b(?:{PEOPLE_NOUNS}|of them|of those|of these|merchants|installs|profiles|familias|personas)\b|客戶|客户|顧客|顾客|會員|会员|人|位|名|家"
         ),
         frozenset({"count"}),
     ),

@@ -47,6 +47,7 @@ from skill.normalize.lexicon import (
     TIME_WINDOW,
 )
 from skill.normalize.quantities import Quantity, field_for, find_quantities
+from skill.normalize.segments import segment_phrase
 from skill.normalize.structure import BUSINESS, CONSTRAINTS, PROSE, SEGMENT, Block, Clause
 
 _ACCEPTED_KINDS = {name: kinds for name, _words, kinds in FIELD_WORDS}
@@ -233,6 +234,8 @@ class _BlockReader:
             owner = _owner_at(pieces, quantity.start)
             if name is None and clause.is_heading:
                 continue  # "Tier 1", "Cohort 2024-Q1": numbers that only name the segment
+            if name is None and owner is not None and owner is not draft.business and _bare_count(quantity) and "customer_count" not in owner.metrics:
+                name = "customer_count"  # "Lapsed members, 1,900": a bare count next to a segment's name is its size
             if name is None:
                 draft.warn(f"could not place '{quantity.text}' in: '{snippet(sentence, (quantity.start, quantity.end))}'")
                 previous_field = None
@@ -264,6 +267,11 @@ class _BlockReader:
         if self.target is not None:
             return [(0, draft.business if scope else self.target)]
         mentions = [(m.start(), m.group(0)) for m in SEGMENT_MENTION.finditer(sentence) if not _overlaps(m.span(), scope)]
+        phrase = segment_phrase(sentence) if HAS_DIGIT.search(sentence) or "call" in sentence.lower() else None
+        if phrase is not None:
+            name, at = phrase
+            mentions = [(start, words) for start, words in mentions if not at <= start < at + len(name) + 2]
+            mentions.append((at, name))
         lowered = sentence.lower()
         for seg in draft.segments:
             at = lowered.find(seg.name.lower()) if len(seg.name) >= 4 else -1
@@ -383,6 +391,10 @@ class _BlockReader:
         if self.draft.category is None:
             self.draft.category = known or phrase
         return True
+
+
+def _bare_count(quantity: Quantity) -> bool:
+    return quantity.kind == "count" and not quantity.has_decimal and quantity.value >= 10 and quantity.value == int(quantity.value)
 
 
 def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:

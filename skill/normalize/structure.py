@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from skill.normalize.constraints import states_rule
+from skill.normalize.lanes import lane_from_name
+from skill.normalize.segments import segment_phrase
 from skill.normalize.lexicon import (
     BUSINESS_SCOPE,
     KEY_LABELS,
@@ -88,7 +90,7 @@ def key_field(label: str) -> str | None:
 
 
 def _lane_words(text: str) -> bool:
-    return any(name_words.search(text) for _lane, name_words, _text in LANE_RULES)
+    return lane_from_name(text) is not None or segment_phrase(text) is not None
 
 
 def segment_name(label: str) -> tuple[str, str]:

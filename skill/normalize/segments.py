@@ -1,0 +1,83 @@
+"""Stage 3 of the reader: where a sentence names a customer segment, and what the name is.
+
+Operators name segments in prose and speech as often as in tables: "the toy people theres about
+900 of them", "what we call the Daily Brewers", "a big group of Christmas gifters", "Lapsed
+members, 1,900". A segment phrase is a short noun phrase that ends in a word for a group of
+customers (the people nouns below), or an operator's own label after "we call them". Phrases
+that name a goal, a worry, the team or a metric are not segments. Word lists are data here so
+a retention expert can review them; matching is one regex pass per sentence (linear).
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+
+# Nouns that stand for a group of customers (English, Spanish, German; plural and shop-talk forms).
+PEOPLE_NOUNS = (
+    r"people|ppl|folks|buyers|customers|custs|clients|clientes|clientas|kunden|members|subscribers|subscibers|subs|shoppers"
+    r"|visitors|owners|accounts|stores|stockists|boutiques|families|gifters|givers|riders|users|merchants|parents|fans"
+    r"|hunters|seekers|crowd|guys|regulars|vips|collectors|collecters|readers|students|learners|households|restaurants"
+    r"|trucks|offices|teams|brewers|drinkers|lovers|addicts|rats|heads|gearheads|bingers|stackers|swappers|upgraders"
+    r"|completers|finishers|alumni|timers|one-timers|first-timers|cancellers|cancelers|churners|returners|bracketers|browsers|ones|club|tier"
+)
+# Filler that may open a spoken or chatty sentence before the phrase.
+_OPENERS = (
+    r"(?:(?:ok(?:ay)?|so|and|then|also|plus|oh|um+|uh+|right|next|finally|lastly|y|luego|dann|und)[,.]?\s+){0,4}"
+    r"(?:(?:there'?s|theres|there are|we have|we've got|you have|hay|es gibt)\s+)?(?:(?:a|an|the|our|los|las|die)\s+)?"
+    r"(?:(?:big|small|large|tiny|huge|second|third|last|final|core|main)\s+)?(?:(?:group|bunch|set|batch)\s+of\s+(?:the\s+)?)?"
+)
+# A modifier: a word that is not a function word, verb or number (up to three before the noun).
+_STOP = (
+    r"the|a|an|of|our|their|and|or|but|so|then|that|this|these|those|who|which|with|for|from|in|on|at|to|by|is|are|was"
+    r"|were|be|been|it|its|it's|we|i|you|they|them|most|many|some|all|any|every|each|more|less|only|just|about|around"
+    r"|roughly|like|maybe|theres|there's|other|also|plus|um|uh|ok|okay|how|what|when|where|why|if|not|no|yes|new members"
+    r"|buy|buys|bought|order|ordered|orders|spend|spends|pay|pays|come|came|keep|keeps|make|makes|have|has|had|get|gets"
+)
+_WORD = r"(?:[A-Za-z\u00c0-\u024f][\w'&/+.-]*|\d+[dD]\+?)"
+_MODIFIERS = rf"(?:(?!(?:{_STOP})\b){_WORD}\s+){{0,3}}"
+_HEAD = re.compile(rf"^\s*{_OPENERS}(?:[~≈]?\d[\d.,]*[kK]?\+?\s+)?(?P<name>{_MODIFIERS}(?:{PEOPLE_NOUNS}))\b", _I)
+# A lifecycle word alone names a segment when punctuation follows it: "And lapsed, no purchase in 18 months".
+_LANE_HEAD = re.compile(
+    rf"^\s*{_OPENERS}(?P<name>lapsed|dormant|inactive|churned|cancell?ed|paused|new ones|vips?|regulars|repeaters|one-?timers|first-?timers|newbies)(?=\s*[,:;—–(-]|\s+\d)",
+    _I,
+)
+# "what we call the Daily Brewers", "I call them the collar club", "(we call them 'active members')".
+_ALIAS = re.compile(
+    r"\b(?:what )?(?:we|i|they)(?:'re| are)? (?:call|calls|called|label|name)(?: them| it| these| those)?(?: the)? ['\"“‘]?(?P<name>[\w' &+-]{2,40}?)['\"”’]?"
+    r"(?=\s*(?:[:,.;)(]|$|\s(?:its|it's|is|are|who|that|which|with|about|around|roughly|\d)))",
+    _I,
+)
+# A phrase that names the business, a goal, a worry, the team or a metric, not a group of customers.
+_NOT_SEGMENT = re.compile(
+    r"\b(?:worry|worries|problem|goal|goals|team|staff|people in crm|crm|marketing|ops|we|our team|everyone|nobody|all customers"
+    r"|total|overall|whole|base|list|most people|these people|those people|new members|the people|people who|other people"
+    r"|customers? (?:count|service|support|base)|subscription cancellations|cancellations|constraint|constraints|rules?)\b",
+    _I,
+)
+
+
+def segment_phrase(sentence: str) -> tuple[str, int] | None:
+    """(name, start) of the segment a sentence opens with or labels, if any."""
+    alias = _ALIAS.search(sentence)
+    if alias:
+        name = alias.group("name").strip(" '\"")
+        if name and not _NOT_SEGMENT.fullmatch(name) and len(name.split()) <= 5:
+            head = _HEAD.match(sentence)
+            if head and not _NOT_SEGMENT.search(head.group("name")) and head.group("name").lower() not in name.lower():
+                name = f"{name} ({_tidy(head.group('name'))})"
+            return _tidy(name), 0
+    head = _HEAD.match(sentence)
+    if head is None:
+        lane_head = _LANE_HEAD.match(sentence)
+        return (_tidy(lane_head.group("name")), lane_head.start("name")) if lane_head else None
+    name = _tidy(head.group("name"))
+    words = name.split()
+    if _NOT_SEGMENT.search(name) or (len(words) == 1 and words[0].lower() in ("people", "ppl", "folks", "ones", "guys", "club", "tier", "customers", "custs", "buyers", "users", "accounts")):
+        return None
+    return name, head.start("name")
+
+
+def _tidy(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip(" -–—:,.'\"")
