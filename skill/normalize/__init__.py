@@ -14,7 +14,7 @@ import unicodedata
 from collections import Counter
 
 from skill.normalize.lanes import classify_lane
-from skill.normalize.prepare import prepare
+from skill.normalize.prepare import prepare_lines
 from skill.normalize.lexicon import ANY_CATEGORY, CATEGORIES
 from skill.normalize.reader import Draft, Money, SegmentDraft, read_blocks
 from skill.normalize.structure import split_blocks
@@ -26,7 +26,7 @@ _INVISIBLE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u
 # Dollar variants: "NT$", "A$"... written before a '$', ISO codes, or the currency's Chinese name.
 _DOLLAR_PREFIX = re.compile(r"(?<![A-Za-z])([A-Za-z]{1,2})\$")
 _DOLLAR_CODE = re.compile(r"\b(USD|TWD|NTD|AUD|CAD|HKD|SGD|NZD)\b|(台幣|台币|新台幣|港幣|港币)")
-_DOLLAR_NAMES = {"NT": "TWD", "NTD": "TWD", "台幣": "TWD", "台币": "TWD", "新台幣": "TWD", "A": "AUD", "AU": "AUD",
+_DOLLAR_NAMES = {"R": "BRL", "MX": "MXN", "NT": "TWD", "NTD": "TWD", "台幣": "TWD", "台币": "TWD", "新台幣": "TWD", "A": "AUD", "AU": "AUD",
                  "C": "CAD", "CA": "CAD", "HK": "HKD", "港幣": "HKD", "港币": "HKD", "S": "SGD", "NZ": "NZD", "US": "USD"}
 _JAPANESE = re.compile(r"[\u3040-\u30ff]|円|\byen\b|\bJPY\b|日圓|日元|日幣", re.IGNORECASE)
 _YUAN = re.compile(r"\bRMB\b|\bCNY\b|人民幣|人民币")
@@ -40,7 +40,7 @@ def normalize_notes(text: str) -> NormalizedInput:
     """Read pasted segment notes (any mix of tables, CSV, bullets, key: value, prose, EN/中文)."""
     notes = _INVISIBLE.sub(" ", unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n"))
     structure_warnings: list[str] = []
-    blocks = split_blocks("\n".join(prepare(notes)), structure_warnings)
+    blocks = split_blocks("\n".join(prepare_lines(notes)), structure_warnings)
     money = _money_context(notes)
     draft = read_blocks(blocks, money)
     warnings = structure_warnings + draft.warnings

@@ -76,7 +76,7 @@ FIELD_WORDS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ),
     (
         "aov",
-        _rx(r"\baov\b|avg\.? order|average order|order value|basket|per order|\bticket\b|客單價|客单价|平均訂單|平均订单|訂單金額|订单金额|單價|单价"),
+        _rx(r"\baov\b|avg\.? (?:order|basket|ticket|shipment|box)|average (?:order|shipment|box|basket|ticket|spend per order)|order value|basket|per (?:order|shipment|box)|\bticket\b|客單價|客单价|平均訂單|平均订单|訂單金額|订单金额|單價|单价"),
         frozenset({"money", "count"}),
     ),
     (
@@ -108,6 +108,16 @@ SEGMENT_ONLY_FIELDS = frozenset({"customer_share_pct", "revenue_share_pct"})
 OF_PEOPLE_LEAD_IN = _rx(
     r"^\s*of (?:them|these|those|the (?:base|list)|(?:all |our |the |new |first-time |those )?(?:customers|custs|buyers|shoppers|members|subscribers|people|users|accounts))\b"
 )
+# Cadence words that give a repurchase cycle without a number: "quarterly shipments", "every month or so".
+CADENCE = _rx(
+    r"\b(?P<word>weekly|bi-?weekly|fortnightly|monthly|bi-?monthly|quarterly)\s+(?:shipments?|deliver(?:y|ies)|boxes|orders?|drops?|refills?|subscriptions?|plans?|club)\b"
+    r"|\bevery (?P<every>week|other week|two weeks|month|other month|two months|quarter|season)\b|\bcada (?P<cada>semana|mes|trimestre)\b"
+)
+CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "bi-weekly": 14, "fortnightly": 14, "monthly": 30, "bimonthly": 60, "bi-monthly": 60,
+                "quarterly": 90, "week": 7, "other week": 14, "two weeks": 14, "month": 30, "other month": 60, "two months": 60,
+                "quarter": 90, "season": 90, "semana": 7, "mes": 30, "trimestre": 90}
+# A cancel share is a monthly churn rate only with one of these words ("30% cancel before shipment 3" is not).
+MONTHLY_CHURN_CUE = _rx(r"churn|monthly|per month|a month|/\s?mo\b|\bm/m\b|\bmom\b|mensual|monatlich|每月|月流失|流失率|annual|yearly|per year|a year|/\s?yr")
 # Churn stated per year is converted to the monthly rate the schema holds.
 ANNUAL_WORDS = _rx(r"annual|yearly|per year|a year|/\s?yr|每年|年流失|年化")
 

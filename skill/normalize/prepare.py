@@ -31,8 +31,9 @@ _STAMP = re.compile(r"^\s*(?:\[\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AP]M)?\s*\]|\(?
 _SPEAKER = re.compile(r"^((?:[A-Z][\w.'-]*|@[\w.-]+)(?: [A-Z][\w.'-]*){0,2})(\s*\([^()]{1,30}\))?\s*:\s+(?=\S)")
 # Words that make a "Label:" a segment or a metric, never a person speaking.
 _NOT_A_SPEAKER = re.compile(
-    r"\b(?:vip|customer|client|buyer|member|subscri|segment|tier|cohort|group|lapsed|dormant|new|repeat|loyal|total|overall"
-    r"|aov|margin|gm|cac|churn|revenue|note|constraint|rule|goal|worry|problem|context|summary|subject|from|to|cc|date|re|fw)",
+    r"\b(?:vips?|customers?|clients?|buyers?|members?|subscri\w*|segments?|tiers?|cohorts?|groups?|lapsed|dormant|new|repeat\w*|loyal\w*"
+    r"|total|overall|aov|margin|gm|cac|churn|revenue|notes?|constraints?|rules?|goals?|worry|problem|context|summary|subject|from|to"
+    r"|cc|date|re|fw)\b",
     _I,
 )
 # "@kira 10:02 text", "Maya 9:14 AM text": a chat handle and a time before the message.
@@ -88,7 +89,7 @@ _CN_MEASURE = re.compile(r"^\s?(?:人|位|名|个|個|天|日|週|周|星期|个
 _CN_CHENG = re.compile(r"(\d+(?:\.\d+)?)\s?成(?![本功员員])")
 
 
-def prepare(text: str) -> list[str]:
+def prepare_lines(text: str) -> list[str]:
     """The note as lines with chat furniture removed and numbers in digits (same line count)."""
     lines = text.split("\n")
     speakers = _speakers(lines)

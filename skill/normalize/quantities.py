@@ -17,12 +17,12 @@ from skill.normalize.lexicon import FIELD_WORDS, OF_PEOPLE_LEAD_IN
 # thousands-grouped or a plain run of at most 12 digits (longer runs are ids, not quantities).
 _NUMBER = re.compile(r"(?<![A-Za-z0-9_.,])(\d{1,3}(?:,\d{3})+|\d{1,12})(\.\d+)?(?![\d,]\d|\.\d)")
 _CURRENCY_BEFORE = re.compile(
-    r"((?<![A-Za-z])(?:NT\$|NTD ?|TWD ?|US\$|USD ?|A\$|AU\$|AUD ?|C\$|CA\$|CAD ?|HK\$|HKD ?|S\$|SGD ?|NZ\$|NZD ?|RMB ?|CNY ?|JPY ?|EUR ?|GBP ?)|\$|€|£|¥|₩|₹)\s?$",
+    r"((?<![A-Za-z])(?:R\$|BRL ?|MX\$|MXN ?|CHF ?|NT\$|NTD ?|TWD ?|US\$|USD ?|A\$|AU\$|AUD ?|C\$|CA\$|CAD ?|HK\$|HKD ?|S\$|SGD ?|NZ\$|NZD ?|RMB ?|CNY ?|JPY ?|EUR ?|GBP ?)|\$|€|£|¥|₩|₹)\s?$",
     re.IGNORECASE,
 )
 _SIGN_BEFORE = re.compile(r"(?:^|[\s(:=])[-−]$")
 # "30-45", "30 to 45", "30~45": a range reads as its midpoint. A spaced dash is a separator.
-_RANGE_AFTER = re.compile(r"(?:[-–~]|\s?(?:to|至|到)\s?)(?:NT\$|\$|€|£|¥)?(\d{1,3}(?:,\d{3})+|\d{1,12})(\.\d+)?(?![\d,]\d)")
+_RANGE_AFTER = re.compile(r"(?:[-–~]|\s?(?:to|or|至|到)\s?)(?:NT\$|\$|€|£|¥)?(\d{1,3}(?:,\d{3})+|\d{1,12})(\.\d+)?(?![\d,]\d)")
 _PLUS_AFTER = re.compile(r"\+")
 _MULTIPLIER_AFTER = re.compile(r"\s?(k|K|mm|MM|M|m|bn|萬|万|千|億|亿)(?![A-Za-z])")
 _UNIT_AFTER = re.compile(
@@ -35,8 +35,14 @@ _PERIOD_AFTER = re.compile(
     r"\s?(?:(?:orders?|purchases?|times|x|次|單|单|visits|boxes|shipments)\s?)?(?:(?:/|per|a|an|each|every)\s?(year|yr|annum|month|mo|quarter|qtr|week|wk)s?\b|(annually|yearly|monthly|quarterly|weekly)\b|/\s?(年|月|季))",
     re.IGNORECASE,
 )
+# "shipment 3", "month-1", "week 4", "Q4", "tier 2": a number that labels a step, not a quantity.
+_ORDINAL_BEFORE = re.compile(
+    r"(?:shipments?|months?|weeks?|days?|orders?|boxes|box|steps?|tiers?|plans?|levels?|phases?|rounds?|waves?|seasons?|version|year|\bq|\bv|#|no\.)[\s-]?$",
+    re.IGNORECASE,
+)
 _PERIOD_BEFORE = re.compile(r"(每年|每月|一年|年均|per year|a year|annually)\D{0,6}$", re.IGNORECASE)
 _ORDERS_AFTER = re.compile(r"\s?(?:orders?|purchases?)\b", re.IGNORECASE)
+_SHARE_LABEL = re.compile(r"share|%|pct|percent|佔比|占比|貢獻|贡献|\bof\b", re.IGNORECASE)
 _SEPARATOR = re.compile(r"[,;|()\[\]、，；。]|\.\s|\s(?:and|but|while|whereas|with|vs\.?)\s|\s[-–—]\s", re.IGNORECASE)
 
 _MULTIPLIERS = {"k": 1e3, "m": 1e6, "mm": 1e6, "bn": 1e9, "萬": 1e4, "万": 1e4, "千": 1e3, "億": 1e8, "亿": 1e8}
@@ -44,7 +50,7 @@ _DAYS_PER_UNIT = {"d": 1, "day": 1, "天": 1, "w": 7, "wk": 7, "week": 7, "週":
                   "m": 30, "mo": 30, "month": 30, "y": 365, "yr": 365, "year": 365, "年": 365}
 _PER_YEAR = {"year": 1, "yr": 1, "annum": 1, "annually": 1, "yearly": 1, "年": 1, "month": 12, "mo": 12, "monthly": 12,
              "月": 12, "quarter": 4, "qtr": 4, "quarterly": 4, "季": 4, "week": 52, "wk": 52, "weekly": 52}
-_PREFIX_CURRENCY = {"nt$": "TWD", "ntd": "TWD", "twd": "TWD", "us$": "USD", "usd": "USD", "a$": "AUD", "au$": "AUD",
+_PREFIX_CURRENCY = {"r$": "BRL", "brl": "BRL", "mx$": "MXN", "mxn": "MXN", "chf": "CHF", "nt$": "TWD", "ntd": "TWD", "twd": "TWD", "us$": "USD", "usd": "USD", "a$": "AUD", "au$": "AUD",
                     "aud": "AUD", "c$": "CAD", "ca$": "CAD", "cad": "CAD", "hk$": "HKD", "hkd": "HKD", "s$": "SGD",
                     "sgd": "SGD", "nz$": "NZD", "nzd": "NZD", "rmb": "CNY", "cny": "CNY", "jpy": "JPY", "eur": "EUR",
                     "gbp": "GBP", "€": "EUR", "£": "GBP", "₩": "KRW", "₹": "INR", "euro": "EUR", "euros": "EUR",
@@ -131,11 +137,14 @@ def find_quantities(sentence: str) -> list[Quantity]:
             unit_kind = "money"
         elif unit_kind in ("count", "times"):
             period = _PERIOD_AFTER.match(sentence, end)
-            if period and (unit_kind == "times" or _ORDERS_AFTER.match(sentence, end)):
+            bare_rate = unit_kind == "count" and value <= 60 and not _ORDINAL_BEFORE.search(sentence, max(0, start - 12), start)
+            if period and (unit_kind == "times" or _ORDERS_AFTER.match(sentence, end) or bare_rate):  # "so 4 a year"
                 value *= _PER_YEAR[next(g for g in period.groups() if g).lower()]
                 unit_kind, end = "freq", period.end()
             elif unit_kind == "times" and _PERIOD_BEFORE.search(sentence, max(0, start - 14), start):
                 unit_kind = "freq"
+        if unit_kind == "count" and not currency and _ORDINAL_BEFORE.search(sentence, max(0, start - 12), start):
+            unit_kind = "label"
         found.append(Quantity(value, unit_kind, currency, start, end, sentence[start:end], has_decimal))
     return found
 
@@ -151,7 +160,9 @@ def _nearest_field(left: str, right: str, kind: str) -> str | None:
         for last_left in words.finditer(left):
             pass
         if last_left is not None:
-            candidates.append(len(left) - last_left.end())
+            # "churn of active custs ~9%": a people word on the left does not make a share of customers
+            share_penalty = 40 if field in ("customer_share_pct", "revenue_share_pct") and not _SHARE_LABEL.search(left) else 0
+            candidates.append(len(left) - last_left.end() + share_penalty)
         first_right = words.search(right)
         if first_right is not None:
             candidates.append(first_right.start())

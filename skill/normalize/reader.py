@@ -15,6 +15,9 @@ from skill.normalize.constraints import read_rules
 from skill.normalize.lanes import lane_from_name
 from skill.normalize.lexicon import (
     ANNUAL_WORDS,
+    MONTHLY_CHURN_CUE,
+    CADENCE,
+    CADENCE_DAYS,
     CURRENCY_STATEMENT_STEMS,
     DAYS_SINCE_STEMS,
     INSTRUCTION_STEMS,
@@ -47,7 +50,7 @@ from skill.normalize.lexicon import (
     TIME_WINDOW,
 )
 from skill.normalize.quantities import Quantity, field_for, find_quantities
-from skill.normalize.segments import segment_phrase
+from skill.normalize.segments import listed_segments, segment_phrase
 from skill.normalize.structure import BUSINESS, CONSTRAINTS, PROSE, SEGMENT, Block, Clause
 
 _ACCEPTED_KINDS = {name: kinds for name, _words, kinds in FIELD_WORDS}
@@ -226,8 +229,14 @@ class _BlockReader:
                 used.append(match.span())
         for pattern in (LANE_NUMBER_PHRASES, TIME_WINDOW) if has_digit and mentions_any(lowered, WINDOW_STEMS) else ():
             used.extend(m.span() for m in pattern.finditer(sentence) if not _overlaps(m.span(), used))
+        cadence = CADENCE.search(sentence) if "ly " in lowered or "every" in lowered or "cada" in lowered else None
+        if cadence and not re.search(r"every\s+~?\d", lowered):
+            owner = _owner_at(pieces, cadence.start())
+            if owner is not None and owner is not draft.business:
+                word = next(group for group in (cadence.group("word"), cadence.group("every"), cadence.group("cada")) if group).lower()
+                self._store(owner, "repurchase_cycle_days", float(CADENCE_DAYS[word]), None, sentence, clause, cadence.span())
         found = find_quantities(sentence) if has_digit else []
-        quantities = [q for q in found if q.kind != "year" and not _overlaps((q.start, q.end), used)]
+        quantities = [q for q in found if q.kind not in ("year", "label") and not _overlaps((q.start, q.end), used)]
         previous_field = None
         for index, quantity in enumerate(quantities):
             name = field_for(sentence, quantities, index) or self._from_hint(clause.hint, quantity, previous_field)
@@ -268,8 +277,9 @@ class _BlockReader:
             return [(0, draft.business if scope else self.target)]
         mentions = [(m.start(), m.group(0)) for m in SEGMENT_MENTION.finditer(sentence) if not _overlaps(m.span(), scope)]
         phrase = segment_phrase(sentence) if HAS_DIGIT.search(sentence) or "call" in sentence.lower() else None
-        if phrase is not None:
-            name, at = phrase
+        found = [phrase] if phrase is not None else []
+        found += [item for item in listed_segments(sentence) if phrase is None or item[1] > phrase[1] + len(phrase[0])]
+        for name, at in found:
             mentions = [(start, words) for start, words in mentions if not at <= start < at + len(name) + 2]
             mentions.append((at, name))
         lowered = sentence.lower()
@@ -318,6 +328,12 @@ class _BlockReader:
             return False
         if not math.isfinite(value):
             draft.warn(f"could not read number in: '{where}'")
+            return False
+        if name in ("repurchase_cycle_days", "days_since_last_order") and quantity is not None and quantity.kind == "count" and clause.hint is None and not _DAY_WORD.search(clause.text):
+            draft.warn(f"'{quantity.text}' has no time unit, so it is not read as days: '{where}'")
+            return False
+        if name == "monthly_churn_pct" and not MONTHLY_CHURN_CUE.search(sentence):
+            draft.warn(f"'{quantity.text if quantity else value}' is a cancel share, not a monthly churn rate; not used: '{where}'")
             return False
         if name in PERCENT_FIELDS:
             if quantity is not None and quantity.kind == "count" and quantity.has_decimal and 0 < abs(value) < 1:
@@ -391,6 +407,9 @@ class _BlockReader:
         if self.draft.category is None:
             self.draft.category = known or phrase
         return True
+
+
+_DAY_WORD = re.compile(r"\bdays?\b|\bd\b|天|días|\btage\b", re.IGNORECASE)
 
 
 def _bare_count(quantity: Quantity) -> bool:

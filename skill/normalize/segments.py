@@ -58,6 +58,28 @@ _NOT_SEGMENT = re.compile(
 )
 
 
+# Segments listed inside one prose sentence: "our book club subscribers (about 430 people, ...), the heavy
+# readers (around 900 people ...), and the one-book crowd, everyone else (around 3,900)".
+_LISTED = re.compile(
+    rf"(?:^|[,;:]\s*|\b(?:and|then|plus)\s+)(?:(?:the|our|a|an)\s+)?(?P<name>{_MODIFIERS}(?:{PEOPLE_NOUNS}))\b(?=\s*(?:\(|[,—–-]\s*(?:about|around|roughly|~)?\s*\d|,[^()]{0,80}\((?:about|around|roughly|~)?\s*\d))",
+    _I,
+)
+_LONE_NOUNS = frozenset(
+    "people ppl folks ones guys club tier customers custs buyers users accounts members subscribers subs clients shoppers stores"
+    " merchants families households visitors owners readers students kunden clientes clientas".split()
+)
+
+
+def listed_segments(sentence: str) -> list[tuple[str, int]]:
+    """Every (name, start) of segments listed with a bracketed or trailing number in one sentence."""
+    found = []
+    for match in _LISTED.finditer(sentence):
+        name = _tidy(match.group("name"))
+        if not _NOT_SEGMENT.search(name) and name.lower() not in _LONE_NOUNS:
+            found.append((name, match.start("name")))
+    return found
+
+
 def segment_phrase(sentence: str) -> tuple[str, int] | None:
     """(name, start) of the segment a sentence opens with or labels, if any."""
     alias = _ALIAS.search(sentence)
@@ -74,7 +96,7 @@ def segment_phrase(sentence: str) -> tuple[str, int] | None:
         return (_tidy(lane_head.group("name")), lane_head.start("name")) if lane_head else None
     name = _tidy(head.group("name"))
     words = name.split()
-    if _NOT_SEGMENT.search(name) or (len(words) == 1 and words[0].lower() in ("people", "ppl", "folks", "ones", "guys", "club", "tier", "customers", "custs", "buyers", "users", "accounts")):
+    if _NOT_SEGMENT.search(name) or (len(words) == 1 and words[0].lower() in _LONE_NOUNS):
         return None
     return name, head.start("name")
 

@@ -316,6 +316,16 @@ def _read_line(line, ctx: _Context, after_blank: bool, open_block, to_prose) -> 
     if key_value and _read_key_value(key_value.group(1), key_value.group(2), bool(bullet), indent, ctx, open_block, to_prose):
         return
     block = ctx.block
+    phrase = segment_phrase(content)
+    if phrase is not None and phrase[1] <= 30 and not (block is not None and block.name and phrase[0].lower() in block.name.lower()):
+        # A line that opens with a segment's name starts that segment ("The Reserve tier?" then the answer).
+        name, inner = segment_name(phrase[0])
+        asked = content.rstrip().endswith("?")
+        open_block(Block(SEGMENT, name, [Clause(content)]), "question" if asked else "inline", indent)
+        return
+    if block is not None and ctx.opened_by == "question" and (content.rstrip().endswith("?") or after_blank):
+        ctx.block = None
+        block = None
     if block is not None and _continues(ctx, bool(bullet), indent, after_blank):
         block.clauses.append(Clause(content))
         return
@@ -326,7 +336,7 @@ def _read_line(line, ctx: _Context, after_blank: bool, open_block, to_prose) -> 
 
 def _continues(ctx: _Context, is_bullet: bool, indent: int, after_blank: bool) -> bool:
     """Whether a plain line still belongs to the open segment, given how that segment was opened."""
-    if ctx.opened_by == "heading":
+    if ctx.opened_by in ("heading", "question"):
         return True
     if ctx.opened_by == "header":
         return is_bullet or indent > ctx.indent or not after_blank
