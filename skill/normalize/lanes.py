@@ -32,7 +32,7 @@ NAME_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("subscriber", _rx(r"subscri\w*|\bsubs?\b|auto-?ship|autoship|subscribe|membership|\bclub\b|recurring|refill|\bplans?\b|weekly box|monthly box"
                        r"|suscri\w*|abo\w*|訂閱|订阅|周订|週訂|月订|月訂|定期|会员订|訂購會員")),
     ("vip", _rx(r"\bvips?\b|top[- ]?spenders?|big spenders?|whales?|high[- ]value|key accounts?|strategic|champions?|insiders?|\btop\b(?!-up)|reserve"
-                r"|premium|elite|platinum|gold|collectors?|collecters?|corporate|enterprise|\bplus\b|貴賓|贵宾|高价值|高價值|大客户|大客戶")),
+                r"|premium|elite|platinum|gold|collectors?|collecters?|corporate|enterprise|\bplus\b|會員|会员|貴賓|贵宾|高价值|高價值|大客户|大客戶")),
     ("price_sensitive", _rx(r"discount\w*|deal\w*|bargain\w*|coupon\w*|price[- ]sensitive|promo\w*|\bsale\b|clearance|markdown|outlet|rebajas|descuento\w*"
                             r"|oferta\w*|rabatt\w*|折扣|优惠|優惠|券")),
     ("loyal", _rx(r"loyal\w*|regulars?|repeat\w*|returning|\bcore\b|\bpower\b|\bfans?\b|multi[- ]?buyers?|heavy|habitual|daily|weekly|frequent"
@@ -59,7 +59,7 @@ TEXT_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
 THRESHOLDS: tuple[tuple[str, str, float, float], ...] = (
     ("dormant", "days_since_last_order", 180, 2.5),
     ("at_risk", "days_since_last_order", 45, 1.5),
-    ("return_risk", "return_rate_pct", 40, 2.5),
+    ("return_risk", "return_rate_pct", 35, 2.5),
     ("price_sensitive", "discount_order_share_pct", 50, 2.5),
     ("vip", "revenue_multiple", 2.5, 2.5),
     ("subscriber", "monthly_churn_pct", 0.01, 1.5),

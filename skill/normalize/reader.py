@@ -243,7 +243,8 @@ class _BlockReader:
             owner = _owner_at(pieces, quantity.start)
             if name is None and clause.is_heading:
                 continue  # "Tier 1", "Cohort 2024-Q1": numbers that only name the segment
-            if name is None and owner is not None and owner is not draft.business and _bare_count(quantity) and "customer_count" not in owner.metrics:
+            if (name is None and owner is not None and owner is not draft.business and _bare_count(quantity)
+                    and "customer_count" not in owner.metrics and _BARE_COUNT_TAIL.match(sentence, quantity.end)):
                 name = "customer_count"  # "Lapsed members, 1,900": a bare count next to a segment's name is its size
             if name is None:
                 draft.warn(f"could not place '{quantity.text}' in: '{snippet(sentence, (quantity.start, quantity.end))}'")
@@ -332,7 +333,7 @@ class _BlockReader:
         if name in ("repurchase_cycle_days", "days_since_last_order") and quantity is not None and quantity.kind == "count" and clause.hint is None and not _DAY_WORD.search(clause.text):
             draft.warn(f"'{quantity.text}' has no time unit, so it is not read as days: '{where}'")
             return False
-        if name == "monthly_churn_pct" and not MONTHLY_CHURN_CUE.search(sentence):
+        if name == "monthly_churn_pct" and not MONTHLY_CHURN_CUE.search(f"{sentence} {clause.label or ''} {clause.hint or ''}"):
             draft.warn(f"'{quantity.text if quantity else value}' is a cancel share, not a monthly churn rate; not used: '{where}'")
             return False
         if name in PERCENT_FIELDS:
@@ -409,6 +410,8 @@ class _BlockReader:
         return True
 
 
+# What may follow a segment's bare size: "1,900", "5,000 and change", "~2,800 or so", "420 (uninstalled)".
+_BARE_COUNT_TAIL = re.compile(r"\s*(?:$|[,.;:)(—–-]|and change|or so|ish\b|total|active|in total|of them|odd\b)", re.IGNORECASE)
 _DAY_WORD = re.compile(r"\bdays?\b|\bd\b|天|días|\btage\b", re.IGNORECASE)
 
 
