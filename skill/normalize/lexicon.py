@@ -111,6 +111,7 @@ OF_PEOPLE_LEAD_IN = _rx(
 # Cadence words that give a repurchase cycle without a number: "quarterly shipments", "every month or so".
 CADENCE = _rx(
     r"\b(?P<word>weekly|bi-?weekly|fortnightly|monthly|bi-?monthly|quarterly)\s+(?:shipments?|deliver(?:y|ies)|boxes|orders?|drops?|refills?|subscriptions?|plans?|club)\b"
+    r"|\b(?:orders?|buys?|shops?|reorders?|ordering|buying)\s+(?:roughly\s+|about\s+|around\s+|like\s+)?(?P<adverb>weekly|fortnightly|monthly|quarterly)\b"
     r"|\bevery (?P<every>week|other week|two weeks|month|other month|two months|quarter|season)\b|\bcada (?P<cada>semana|mes|trimestre)\b"
 )
 CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "bi-weekly": 14, "fortnightly": 14, "monthly": 30, "bimonthly": 60, "bi-monthly": 60,

@@ -233,7 +233,7 @@ class _BlockReader:
         if cadence and not re.search(r"every\s+~?\d", lowered):
             owner = _owner_at(pieces, cadence.start())
             if owner is not None and owner is not draft.business:
-                word = next(group for group in (cadence.group("word"), cadence.group("every"), cadence.group("cada")) if group).lower()
+                word = next(group for group in (cadence.group("word"), cadence.group("adverb"), cadence.group("every"), cadence.group("cada")) if group).lower()
                 self._store(owner, "repurchase_cycle_days", float(CADENCE_DAYS[word]), None, sentence, clause, cadence.span())
         found = find_quantities(sentence) if has_digit else []
         quantities = [q for q in found if q.kind not in ("year", "label") and not _overlaps((q.start, q.end), used)]

@@ -53,7 +53,8 @@ _ALIAS = re.compile(
 _NOT_SEGMENT = re.compile(
     r"\b(?:worry|worries|problem|goal|goals|team|staff|people in crm|crm|marketing|ops|we|our team|everyone|nobody|all customers"
     r"|total|overall|whole|base|list|most people|these people|those people|new members|the people|people who|other people"
-    r"|customers? (?:count|service|support|base)|subscription cancellations|cancellations|constraint|constraints|rules?)\b",
+    r"|customers? (?:count|service|support|base)|subscription cancellations|cancellations|constraint|constraints|rules?)\b"
+    r"|\b(?:share|rate|ratio|pct|percent|count|number|avg|average|split|mix)\s*$",
     _I,
 )
 
@@ -67,6 +68,13 @@ _LISTED = re.compile(
 _LONE_NOUNS = frozenset(
     "people ppl folks ones guys club tier customers custs buyers users accounts members subscribers subs clients shoppers stores"
     " merchants families households visitors owners readers students kunden clientes clientas".split()
+)
+
+
+# Modifiers that do not narrow the base, and words that say a figure covers everyone.
+_GENERIC_MODIFIERS = frozenset("active paying paid total unique all business registered existing current our online".split())
+_WHOLE_BASE = re.compile(
+    r"\b(?:in the (?:last|past) (?:12|twelve) months|last 12 ?mo|past year|last year|this year|all[- ]time|in total|overall|total|in the system|ltm|12m)\b", _I
 )
 
 
@@ -96,6 +104,8 @@ def segment_phrase(sentence: str) -> tuple[str, int] | None:
         return (_tidy(lane_head.group("name")), lane_head.start("name")) if lane_head else None
     name = _tidy(head.group("name"))
     words = name.split()
+    if all(word.lower() in _GENERIC_MODIFIERS for word in words[:-1]) and _WHOLE_BASE.search(sentence):
+        return None  # "~3,800 business accounts ordered in the last 12 months": the whole base
     if _NOT_SEGMENT.search(name) or (len(words) == 1 and words[0].lower() in _LONE_NOUNS):
         return None
     return name, head.start("name")

@@ -55,7 +55,7 @@ class Block:
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _BOLD_LINE = re.compile(r"^\*\*([^*]{1,80})\*\*\s*:?\s*$")
 _BULLET = re.compile(r"^(?:[-*•·+▪–]|\d{1,2}[.)])\s+(.*)$")
-_KEY_VALUE = re.compile(r"^([^:=\n]{1,48}?)\s*(?::|=)\s*(.*)$")
+_KEY_VALUE = re.compile(r"^([^:=\n]{1,90}?)\s*(?::|=)\s*(.*)$")
 _KEY_DASH_VALUE = re.compile(r"^([^:=\n]{1,48}?)\s+[-–—]\s+(.*)$")  # only in bullets: "- VIPs — 1,200 customers"
 _EMPHASIS = re.compile(r"\*\*|__|`")
 _PARENTHETICAL = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*")
@@ -366,7 +366,8 @@ def _open_section(title: str, ctx: _Context, opened_by: str, indent: int, open_b
 def _read_key_value(key: str, value: str, is_bullet: bool, indent: int, ctx: _Context, open_block, to_prose) -> bool:
     """Handle 'key: value'; False when the key is not a label we know (the line is then prose)."""
     key_text = clean(key)
-    if len(key_text.split()) > 5:
+    plain_key = _PARENTHETICAL.sub(" ", key_text)
+    if len(plain_key.split()) > (8 if segment_phrase(plain_key) or lane_from_name(plain_key) else 5) or len(plain_key) > 60:
         return False
     lowered = key_text.lower().replace("_", " ")
     if NAME_KEY.fullmatch(lowered) and value.strip():
