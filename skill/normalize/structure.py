@@ -77,12 +77,19 @@ def clean(text: str) -> str:
     return _EMPHASIS.sub("", text).strip().strip(":：").strip()
 
 
+# Words that leave a key's metric unchanged: "active_accounts", "customers_12m", "total paying customers".
+_GENERIC_KEY_WORDS = re.compile(r"\b(?:active|total|paying|paid|unique|registered|all|all-time|12 ?m|12 ?mo|ltm|last 12 months|ttm|overall|blended)\b\s*")
+# "segment.subscribers.aov", "segment.name", "seg_2.customers": a key path into a segment.
+_KEY_PATH = re.compile(r"^(?:segments?|seg|cohorts?|groups?|tiers?)[._\s]?\d*\.(.+)$", re.IGNORECASE)
+
+
 def key_field(label: str) -> str | None:
     """The metric a key or column header names, if the whole label is a metric label
     ('customer_share_pct' and 'Repeat %' count: a trailing unit word is dropped on a second try)."""
     text = _PARENTHETICAL.sub(" ", clean(label)).replace("_", " ").strip().lower()
     text = re.sub(r"\s+", " ", text)
-    for candidate in (text, _TRAILING_UNIT.sub("", text)):
+    plain = _GENERIC_KEY_WORDS.sub(" ", text).strip()
+    for candidate in (text, _TRAILING_UNIT.sub("", text), plain, _TRAILING_UNIT.sub("", plain)):
         for name, pattern in KEY_LABELS:
             if pattern.fullmatch(candidate):
                 return name
@@ -366,6 +373,16 @@ def _open_section(title: str, ctx: _Context, opened_by: str, indent: int, open_b
 def _read_key_value(key: str, value: str, is_bullet: bool, indent: int, ctx: _Context, open_block, to_prose) -> bool:
     """Handle 'key: value'; False when the key is not a label we know (the line is then prose)."""
     key_text = clean(key)
+    path = _KEY_PATH.match(key_text.strip())
+    if path is not None:
+        return _read_key_path(path.group(1).split("."), value, indent, ctx, open_block)
+    if re.fullmatch(r"[a-z_]+\.[a-z_.]+", key_text.strip()):
+        head, _dot, rest = key_text.strip().partition(".")
+        if SECTION_CONSTRAINTS.fullmatch(head.replace("_", " ")):  # "constraints.max_discount: 10%"
+            rules = ctx.block.clauses if ctx.block is not None and ctx.block.kind == CONSTRAINTS else _new_rules(open_block, ctx, indent)
+            rules.append(Clause(f"{rest.replace('_', ' ').replace('.', ' ')}: {value}"))
+            return True
+        key_text = rest if head in ("business", "company", "store", "kpi", "kpis", "metrics") else key_text.replace(".", " ")
     plain_key = _PARENTHETICAL.sub(" ", key_text)
     if len(plain_key.split()) > (8 if segment_phrase(plain_key) or lane_from_name(plain_key) else 5) or len(plain_key) > 60:
         return False
@@ -400,6 +417,26 @@ def _read_key_value(key: str, value: str, is_bullet: bool, indent: int, ctx: _Co
         open_block(Block(SEGMENT, name, clauses), "inline" if is_bullet or indent else "kv", indent)
         return True
     return False
+
+
+def _read_key_path(parts: list[str], value: str, indent: int, ctx: _Context, open_block) -> bool:
+    """segment.<name>.<field>: value, or segment.name: <name> then segment.<field>: value lines."""
+    field = parts[-1].replace("_", " ").strip()
+    name = " ".join(parts[:-1]).replace("_", " ").strip() if len(parts) > 1 else None
+    if name is None and NAME_KEY.fullmatch(field.lower()):
+        segment, inner = segment_name(value)
+        open_block(Block(SEGMENT, segment, [Clause(segment, is_heading=True)] + ([Clause(inner, is_heading=True)] if inner else [])), "kv", indent)
+        return True
+    if name is not None and not (ctx.block is not None and ctx.block.kind == SEGMENT and ctx.block.name == name):
+        open_block(Block(SEGMENT, name, [Clause(name, is_heading=True)]), "kv", indent)
+    if ctx.block is None or ctx.block.kind != SEGMENT:
+        return False
+    hint = key_field(field)
+    if NOTES_HEADER.fullmatch(field.lower()) or hint is None:
+        ctx.block.clauses.append(Clause(f"{field}: {value}"))
+    else:
+        ctx.block.clauses.append(_cell_clause(field, value))
+    return True
 
 
 def _new_rules(open_block, ctx: _Context, indent: int) -> list[Clause]:
