@@ -140,7 +140,7 @@ KEY_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cac", _rx(r"cac|acquisition cost|獲客成本|获客成本")),
 )
 # A header/key that names the segment column or starts a new segment in a key-value dump.
-NAME_KEY = _rx(r"segments?(?: name)?|name|cohort|group|tier|bucket|persona|客群|分群|族群|區隔|区隔|類型|类型")
+NAME_KEY = _rx(r"segments?(?: name)?|name|cohort|group|tier|bucket|persona|(?:customer|segment|buyer|client|account) ?(?:type|group|segment)|顧客類型|顾客类型|客戶類型|客户类型|客群名稱|客群名称|客群|分群|族群|區隔|区隔|類型|类型")
 # A table row or line that speaks for everyone rather than a segment.
 TOTAL_ROW = _rx(r"total|overall|all(?: customers)?|everyone|business|store|合計|合计|總計|总计|整體|整体|全部|全店")
 BUSINESS_SCOPE = _rx(

@@ -90,12 +90,29 @@ _CN_CHENG = re.compile(r"(\d+(?:\.\d+)?)\s?成(?![本功员員])")
 
 
 def prepare_lines(text: str) -> list[str]:
-    """The note as lines with chat furniture removed and numbers in digits (same line count)."""
+    """The note as lines with chat furniture removed, packed key: value pairs split, numbers in digits."""
     lines = text.split("\n")
     speakers = _speakers(lines)
     european = bool(_COMMA_DECIMAL.search(text)) or bool(_SPANISH.search(text) or _GERMAN.search(text))
     languages = ["en"] + (["es"] if _SPANISH.search(text) else []) + (["de"] if _GERMAN.search(text) else [])
-    return [_prepare_line(line, speakers, european, tuple(languages)) for line in lines]
+    prepared: list[str] = []
+    for line in lines:
+        line = _prepare_line(line, speakers, european, tuple(languages))
+        prepared.extend(_split_packed_pairs(line))
+    return prepared
+
+
+# "Customers: 5,480   Share of revenue: 36%   AOV: $132": several key: value pairs packed on one line.
+_PACKED_PAIR = re.compile(r"(?:^|\s{2,}|\s[·|•]\s)([^:\s][^:]{0,40}?):\s")
+
+
+def _split_packed_pairs(line: str) -> list[str]:
+    starts = [match.start(1) for match in _PACKED_PAIR.finditer(line)]
+    if len(starts) < 2:
+        return [line]
+    indent = line[: len(line) - len(line.lstrip())]
+    cuts = starts + [len(line)]
+    return [indent + line[a:b].strip(" ·|•") for a, b in zip(cuts, cuts[1:])]
 
 
 def _speakers(lines: list[str]) -> frozenset[str]:
@@ -134,9 +151,7 @@ def spell_numbers(text: str, european: bool = False, languages: tuple[str, ...] 
     if european:
         text = _DOT_THOUSANDS.sub(lambda m: m.group(1).replace(".", ""), text)
     if text.count(",") < 3 and "\t" not in text:  # a CSV row's commas are separators
-        text = _COMMA_DECIMAL.sub(
-            lambda m: f"{m.group(1)}.{m.group(2)}" if _is_decimal_comma(m, european) else m.group(0), text
-        )
+        text = _COMMA_DECIMAL.sub(r"\1.\2", text)  # "3,5" and "94,50": a thousands group always has three digits
     if not re.search(r"[A-Za-z]", text):
         return _CN_CHENG.sub(lambda m: f"{float(m.group(1)) * 10:g}%", text)
     text = _VAGUE.sub(lambda m: m.group(1).upper() if m.group(1).islower() else m.group(1), text)
@@ -152,11 +167,6 @@ def spell_numbers(text: str, european: bool = False, languages: tuple[str, ...] 
     text = _convert_words(text, languages)
     text = _MILLION.sub(lambda m: f"{float(m.group(1)) * _MILLION_FACTOR[m.group(2).lower()]:g}", text)
     return _CN_CHENG.sub(lambda m: f"{float(m.group(1)) * 10:g}%", text)
-
-
-def _is_decimal_comma(match: re.Match[str], european: bool) -> bool:
-    """'3,5' is a decimal comma; '2,15' only in a European note (in English it is a typo for 2,150)."""
-    return european or len(match.group(2)) == 1
 
 
 def _in_number(word: str) -> float:

@@ -83,6 +83,13 @@ _GENERIC_KEY_WORDS = re.compile(r"\b(?:active|total|paying|paid|unique|registere
 _KEY_PATH = re.compile(r"^(?:segments?|seg|cohorts?|groups?|tiers?)[._\s]?\d*\.(.+)$", re.IGNORECASE)
 
 
+_METRIC_KEY = re.compile(
+    r"^\s*(?:seasonal(?:ity)?|season|peak(?: season)?|busy season)\s*$|cancellations?\b|/\s*(?:month|mo|year|yr)\b|\bper (?:month|year)\b"
+    r"|\b(?:rate|share|ratio|split|mix)\s*$|^\s*(?:main |biggest |our )?(?:worry|goal|problem|challenge|ask|question|team|staff|budget)\b",
+    re.IGNORECASE,
+)
+
+
 def key_field(label: str) -> str | None:
     """The metric a key or column header names, if the whole label is a metric label
     ('customer_share_pct' and 'Repeat %' count: a trailing unit word is dropped on a second try)."""
@@ -409,6 +416,8 @@ def _read_key_value(key: str, value: str, is_bullet: bool, indent: int, ctx: _Co
     inside_heading_segment = ctx.block is not None and ctx.block.kind == SEGMENT and ctx.opened_by == "heading"
     if inside_heading_segment and not ctx.in_segment_list:
         return False  # "- inactive 90+ days: a third" under "## Small offices" describes that segment
+    if _METRIC_KEY.search(key_text):
+        return False  # "seasonal: 40% of revenue", "Subscription cancellations / month: n/a": facts, not segments
     named_like_segment = _lane_words(key_text) or SEGMENT_NOUN.search(key_text)
     if named_like_segment or ctx.in_segment_list or (is_bullet and re.search(r"\d", value)):
         name, inner = segment_name(key_text)
