@@ -46,7 +46,11 @@ def normalize_notes(text: str) -> NormalizedInput:
     warnings = structure_warnings + draft.warnings
     _derive_shares(draft, warnings)
     currency = _main_currency(draft, warnings)
-    segments = [_segment(seg, currency, warnings) for seg in draft.segments]
+    kept = [seg for seg in draft.segments if seg.metrics or seg.revenue_amount or any(t.strip() and t.strip() != seg.name for t in seg.text)]
+    for seg in draft.segments:
+        if seg not in kept:
+            warnings.append(f"'{seg.name}' is named in the notes with no numbers or description; not read as a segment")
+    segments = [_segment(seg, currency, warnings) for seg in kept]
     business = _business(draft, currency, notes, warnings)
     warnings.extend(reason for symbol, reason in money.reasons.items() if symbol in draft.symbols_used)
     constraints = _constraints(draft, warnings)

@@ -31,7 +31,7 @@ FIELD_WORDS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         "days_since_last_order",
         _rx(
             r"since (?:their |the |a )?last (?:order|purchase)|no (?:orders?|purchases?)|(?:haven'?t|have not|hasn'?t|not) (?:ordered|purchased|bought)"
-            r"|last (?:order|purchase)|inactive|lapsed|dormant|recency|\bago\b|未購買|未购买|沒有購買|没有购买|沒買|没买|未下單|未下单|最後購買|最后购买|未回購|未回购|天未"
+            r"|last (?:order|purchase)|inactive|lapsed|dormant|recency|\bago\b|未購買|未购买|沒有購買|没有购买|沒買|没买|未下單|未下单|沒下單|没下单|沒有下單|没有下单|未購|未购|最後購買|最后购买|未回購|未回购|天未"
         ),
         frozenset({"days", "count"}),
     ),
@@ -76,7 +76,7 @@ FIELD_WORDS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ),
     (
         "aov",
-        _rx(r"\baov\b|avg\.? (?:order|basket|ticket|shipment|box)|average (?:order|shipment|box|basket|ticket|spend per order)|order value|basket|per (?:order|shipment|box)|\bticket\b|客單價|客单价|平均訂單|平均订单|訂單金額|订单金额|單價|单价"),
+        _rx(r"\baov\b|avg\.? (?:order|basket|ticket|shipment|box)|average (?:order|shipment|box|basket|ticket|spend per order)|order value|basket|per (?:order|shipment|box)|\bticket\b|每單|每单|每筆|每笔|客單價|客单价|平均訂單|平均订单|訂單金額|订单金额|單價|单价"),
         frozenset({"money", "count"}),
     ),
     (

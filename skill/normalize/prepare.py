@@ -27,7 +27,7 @@ _I = re.IGNORECASE
 
 # --- chat and transcript furniture ------------------------------------------------------------
 _SLACK_HEADER = re.compile(r"^[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}\s+\d{1,2}:\d{2}(?:\s?[AP]M)?$", _I)
-_STAMP = re.compile(r"^\s*(?:\[\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AP]M)?\s*\]|\(?\d{1,2}:\d{2}:\d{2}\)?|\d{1,2}:\d{2}(?:\s?[AP]M)?\s+(?=[A-Z]))\s*", _I)
+_STAMP = re.compile(r"^\s*(?:\[\s*(?:\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{2,4})?,?\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AP]M)?\s*\]|\(?\d{1,2}:\d{2}:\d{2}\)?|\d{1,2}:\d{2}(?:\s?[AP]M)?\s+(?=[A-Z]))\s*", _I)
 _SPEAKER = re.compile(r"^((?:[A-Z][\w.'-]*|@[\w.-]+)(?: [A-Z][\w.'-]*){0,2})(\s*\([^()]{1,30}\))?\s*:\s+(?=\S)")
 # Words that make a "Label:" a segment or a metric, never a person speaking.
 _NOT_A_SPEAKER = re.compile(
@@ -103,7 +103,7 @@ def prepare_lines(text: str) -> list[str]:
 
 
 # "Customers: 5,480   Share of revenue: 36%   AOV: $132": several key: value pairs packed on one line.
-_PACKED_PAIR = re.compile(r"(?:^|\s{2,}|\s[·|•]\s)([^:\s][^:]{0,40}?):\s")
+_PACKED_PAIR = re.compile(r"(?:^|\s{2,}|\s[·|•]\s|(?<=\S)\s(?=[\u4e00-\u9fff]{2,6}:))([^:\s][^:]{0,40}?):\s?")
 
 
 def _split_packed_pairs(line: str) -> list[str]:

@@ -88,8 +88,20 @@ def listed_segments(sentence: str) -> list[tuple[str, int]]:
     return found
 
 
+# A Chinese segment name at the start of a line: a short noun ending in a word for customers,
+# followed by a bracket, a colon, a count or 有/大概/約 ("熟客（一年買 6 次以上）大概 1,150 人").
+_CJK_HEAD = re.compile(
+    r"^\s*(?P<name>[\u4e00-\u9fffA-Za-z]{0,8}?(?:客人|客戶|客户|顧客|顾客|會員|会员|買家|买家|用戶|用户|訂戶|订户|粉絲|粉丝|客|族|戶|户))"
+    r"(?=\s*(?:[(（:：,，]|有|大概|約|约|共|\d))"
+)
+_CJK_NOT_SEGMENT = re.compile(r"過去|过去|去年|今年|整體|整体|全部|所有|總|总|\d+\s?個?月|下單客人|下单客人|^(?:客人|客戶|客户|顧客|顾客|會員|会员|所有客|全部客|整體|整体|總客|总客|獲客|获客|新台|平均客)")
+
+
 def segment_phrase(sentence: str) -> tuple[str, int] | None:
     """(name, start) of the segment a sentence opens with or labels, if any."""
+    cjk = _CJK_HEAD.match(sentence) if sentence[:12].strip() and "\u4e00" <= sentence.lstrip()[:1] <= "\u9fff" else None
+    if cjk and not _CJK_NOT_SEGMENT.match(cjk.group("name")):
+        return cjk.group("name"), cjk.start("name")
     alias = _ALIAS.search(sentence)
     if alias:
         name = alias.group("name").strip(" '\"")

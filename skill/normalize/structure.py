@@ -54,7 +54,7 @@ class Block:
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _BOLD_LINE = re.compile(r"^\*\*([^*]{1,80})\*\*\s*:?\s*$")
-_BULLET = re.compile(r"^(?:[-*•·+▪–]|\d{1,2}[.)])\s+(.*)$")
+_BULLET = re.compile(r"^(?:[-*•·+▪–・◦●○■□►▸→]|\d{1,2}[.)])\s+(.*)$")
 _KEY_VALUE = re.compile(r"^([^:=\n]{1,90}?)\s*(?::|=)\s*(.*)$")
 _KEY_DASH_VALUE = re.compile(r"^([^:=\n]{1,48}?)\s+[-–—]\s+(.*)$")  # only in bullets: "- VIPs — 1,200 customers"
 _EMPHASIS = re.compile(r"\*\*|__|`")
@@ -83,9 +83,15 @@ _GENERIC_KEY_WORDS = re.compile(r"\b(?:active|total|paying|paid|unique|registere
 _KEY_PATH = re.compile(r"^(?:segments?|seg|cohorts?|groups?|tiers?)[._\s]?\d*\.(.+)$", re.IGNORECASE)
 
 
+# "會員資料整理", "Q3 notes", "WhatsApp export": a title line names the document, not a segment.
+_DOCUMENT_TITLE = re.compile(
+    r"整理|資料|资料|數據|数据|報告|报告|摘要|\b(?:notes?|summary|export|report|overview|update|dashboard|recap|thread|transcript|deck)\b", re.IGNORECASE
+)
+# "客人分三類:", "we split them into:", "groups i'd split them into": a list of segments follows.
+_LIST_INTRO = re.compile(r"分[一二三四五六七八九\d]\s?[類类群種种]|split (?:them|it|customers)? ?into|(?:break|broken) (?:down|them) into|groups?\b.*\binto\b", re.IGNORECASE)
 _METRIC_KEY = re.compile(
     r"^\s*(?:seasonal(?:ity)?|season|peak(?: season)?|busy season)\s*$|cancellations?\b|/\s*(?:month|mo|year|yr)\b|\bper (?:month|year)\b"
-    r"|\b(?:rate|share|ratio|split|mix)\s*$|^\s*(?:main |biggest |our )?(?:worry|goal|problem|challenge|ask|question|team|staff|budget)\b",
+    r"|\b(?:rate|share|ratio|split|mix)\s*$|^\s*(?:main |biggest |our )?(?:worry|goal|problem|challenge|ask|question|team|staff|budget)\b|^\s*(?:主要|最大|最)?(?:擔心|担心|問題|问题|目標|目标|頭痛|头痛|團隊|团队)",
     re.IGNORECASE,
 )
 
@@ -121,8 +127,10 @@ def _heading_kind(text: str, in_segment_list: bool) -> str:
     lowered = plain.lower()
     if SECTION_CONSTRAINTS.fullmatch(lowered) or (states_rule(plain) and not _lane_words(plain)):
         return CONSTRAINTS
-    if SECTION_SEGMENTS.fullmatch(lowered) or SEGMENT_LIST_PREFIX.match(lowered):
+    if SECTION_SEGMENTS.fullmatch(lowered) or SEGMENT_LIST_PREFIX.match(lowered) or _LIST_INTRO.search(plain):
         return "segment_list"
+    if _DOCUMENT_TITLE.search(plain):
+        return BUSINESS
     if SECTION_BUSINESS.fullmatch(lowered):
         return BUSINESS
     if _lane_words(plain) or SEGMENT_NOUN.search(plain) or in_segment_list:
