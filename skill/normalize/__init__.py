@@ -9,6 +9,7 @@ cannot loosen a constraint.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -18,7 +19,17 @@ from skill.normalize.prepare import prepare_lines
 from skill.normalize.lexicon import ANY_CATEGORY, CATEGORIES
 from skill.normalize.reader import Draft, Money, SegmentDraft, read_blocks
 from skill.normalize.structure import split_blocks
-from skill.schema import CHANNELS, METRIC_FIELDS, BusinessMetrics, Constraints, Metrics, NormalizedInput, Segment
+from skill.schema import (
+    CHANNELS,
+    METRIC_FIELDS,
+    BusinessMetrics,
+    Constraints,
+    Metrics,
+    NormalizedInput,
+    Reading,
+    ReadingItem,
+    Segment,
+)
 
 __all__ = ["normalize_notes"]
 
@@ -46,25 +57,56 @@ def normalize_notes(text: str) -> NormalizedInput:
     warnings = structure_warnings + draft.warnings
     _derive_shares(draft, warnings)
     currency = _main_currency(draft, warnings)
-    kept = [seg for seg in draft.segments if seg.metrics or seg.revenue_amount or any(t.strip() and t.strip() != seg.name for t in seg.text)]
+    kept = [seg for seg in draft.segments if seg.metrics or seg.revenue_amount or not seg.from_prose]
     for seg in draft.segments:
         if seg not in kept:
-            warnings.append(f"'{seg.name}' is named in the notes with no numbers or description; not read as a segment")
+            warnings.append(f"'{seg.name}' is only mentioned in passing, with no numbers; not read as a segment")
     segments = [_segment(seg, currency, warnings) for seg in kept]
     business = _business(draft, currency, notes, warnings)
     warnings.extend(reason for symbol, reason in money.reasons.items() if symbol in draft.symbols_used)
     constraints = _constraints(draft, warnings)
+    reading = _reading(draft)
     confidence = _confidence(segments, business, warnings)
+    confidence = _reading_confidence(confidence, reading, warnings)
     return NormalizedInput(
         segments=segments,
         business=business,
         business_evidence={k: v for k, v in draft.business.evidence.items() if getattr(business, k, None) is not None},
         constraints=constraints,
         main_tension=draft.stated_tension or draft.cued_tension,
+        reading=reading,
         confidence=confidence,
         warnings=list(dict.fromkeys(warnings)),
         source="notes",
     )
+
+
+# Below this share of numbers placed, the reading is too uncertain to plan on without a check.
+LOW_COVERAGE_PCT = 70.0
+
+
+def _reading(draft: Draft) -> Reading:
+    """Every number the reader met: where it went, or why it could not be placed."""
+    placed, not_placed = [], []
+    for text, value, where, placed_in, reason in draft.reading:
+        item = ReadingItem(snippet=where, text=text[:80], value=value if value is None or math.isfinite(value) else None,
+                           placed_in=placed_in, reason=reason)
+        (placed if placed_in else not_placed).append(item)
+    total = len(placed) + len(not_placed)
+    coverage = round(100 * len(placed) / total, 1) if total else None
+    return Reading(placed=placed, not_placed=not_placed, conflicts=list(dict.fromkeys(draft.conflicts)), coverage_pct=coverage)
+
+
+def _reading_confidence(confidence: str, reading: Reading, warnings: list[str]) -> str:
+    """Low coverage or conflicting values lower confidence one step: the plan asks for a check first."""
+    lowered = {"high": "medium", "medium": "low", "low": "low"}
+    if reading.coverage_pct is not None and reading.coverage_pct < LOW_COVERAGE_PCT:
+        warnings.append(f"only {reading.coverage_pct:g}% of the numbers in the notes were placed; check `reading.not_placed` before planning")
+        return lowered[confidence]
+    if reading.conflicts:
+        warnings.append(f"{len(reading.conflicts)} field(s) were given two different values; check `reading.conflicts`")
+        return lowered[confidence]
+    return confidence
 
 
 def _money_context(notes: str) -> Money:

@@ -59,7 +59,7 @@ FIELD_WORDS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         "repeat_rate_pct",
         _rx(
-            r"repeat|re-?order|re-?purchase|comes? back|came back|returning|buy again|bought again|order again|second (?:order|purchase)"
+            r"repeat|\brr\b|re-?order|re-?purchase|comes? back|came back|returning|buy again|bought again|order again|second (?:order|purchase)"
             r"|2nd (?:order|purchase)|retention|retain|回購|回购|複購|复购|再購|再购|回頭|回头"
         ),
         frozenset({"pct", "count"}),
@@ -253,7 +253,7 @@ LANE_NUMBER_PHRASES = _rx(
 OFFER_DEPTH = _rx(r"\d{1,3} ?%[- ]?off\b|(?:打)?\d{1,2} ?折(?:券|優惠|优惠)")
 TIME_WINDOW = _rx(
     r"(?:\b(?:in|over|during|within|for|from) )?(?:the )?\b(?:last|past|trailing|previous|first) \d+ ?(?:days?|d|weeks?|wks?|months?|mos?|m|years?|yrs?)\b"
-    r"|\bwithin \d+ ?(?:days?|d|weeks?|months?)\b|\b(?:box|shipment|delivery|order|month|week|day|tier|cohort|group|wave|#) ?\d{1,2}(?![\d.,])(?! ?(?:%|days?|d\b|weeks?|wks?|months?|mos?|years?|yrs?|x\b|times))"
+    r"|\bwithin \d+ ?(?:days?|d|weeks?|months?)\b|\b(?:box|shipment|delivery|order|month|week|day|tier|cohort|group|wave|#) ?\d{1,2}(?![\d.,])(?! ?(?:%|days?|d\b|weeks?|wks?|months?|mos?|years?|yrs?|x\b|times|or \d|to \d|-\d))"
     r"|\b[LT]\d+M\b|\bQ[1-4]\b|近 ?\d+ ?(?:天|週|周|個月|个月|年)|過去 ?\d+ ?(?:天|週|周|個月|个月|年)|过去 ?\d+ ?(?:天|周|个月|年)"
 )
 # "no order in 180+ days" is a recency figure even though it reads like a time window.

@@ -37,9 +37,10 @@ _PERIOD_AFTER = re.compile(
 )
 # "shipment 3", "month-1", "week 4", "Q4", "tier 2": a number that labels a step, not a quantity.
 _ORDINAL_BEFORE = re.compile(
-    r"(?:shipments?|months?|weeks?|days?|orders?|boxes|box|steps?|tiers?|plans?|levels?|phases?|rounds?|waves?|seasons?|version|year|\bq|\bv|#|no\.)[\s-]?$",
+    r"(?:\b(?:shipments?|months?|weeks?|days?|orders?|boxes|box|steps?|tiers?|plans?|levels?|phases?|rounds?|waves?|seasons?|version|year|q|v|no\.)|#)[\s-]?$",
     re.IGNORECASE,
 )
+_MEASURE_AFTER = re.compile(r"\s?(?:ml|l|g|kg|oz|lb|lbs|cm|mm|in|inch|ft|m2|sqft|piece|pc|pcs|pack|ct|mg|w|kw|kwh|gb|tb|px|st|nd|rd|th)\b|-(?:piece|pack|day|month|year|week|step|inch)", re.IGNORECASE)
 _PERIOD_BEFORE = re.compile(r"(每年|每月|一年|年均|per year|a year|annually)\D{0,6}$", re.IGNORECASE)
 _ORDERS_AFTER = re.compile(r"\s?(?:orders?|purchases?)\b", re.IGNORECASE)
 _SHARE_LABEL = re.compile(r"share|%|pct|percent|佔比|占比|貢獻|贡献|\bof\b", re.IGNORECASE)
@@ -143,8 +144,8 @@ def find_quantities(sentence: str) -> list[Quantity]:
                 unit_kind, end = "freq", period.end()
             elif unit_kind == "times" and _PERIOD_BEFORE.search(sentence, max(0, start - 14), start):
                 unit_kind = "freq"
-        if unit_kind == "count" and not currency and _ORDINAL_BEFORE.search(sentence, max(0, start - 12), start):
-            unit_kind = "label"
+        if unit_kind == "count" and not currency and (_ORDINAL_BEFORE.search(sentence, max(0, start - 12), start) or _MEASURE_AFTER.match(sentence, end)):
+            unit_kind = "label"  # "shipment 3", "30ml", "5-piece": a label or a product size, not a metric
         found.append(Quantity(value, unit_kind, currency, start, end, sentence[start:end], has_decimal))
     return found
 

@@ -87,7 +87,13 @@ class Draft:
     category: str | None = None
     stated_currency: str | None = None
     warnings: list[str] = field(default_factory=list)
+    reading: list[tuple[str, float | None, str, str | None, str | None]] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
     symbols_used: set[str] = field(default_factory=set)
+
+    def report(self, text: str, value: float | None, where: str, placed_in: str | None, reason: str | None) -> None:
+        """One line of the reading report: a number (or rule) and the field it went to, or why not."""
+        self.reading.append((text, value, where, placed_in, reason))
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -197,6 +203,7 @@ class _BlockReader:
         rules = read_rules(sentence)
         for cap in rules.caps:
             draft.caps.append((cap, snippet(sentence)))
+            draft.report(f"{cap:g}%", cap, snippet(sentence), "constraints.max_discount_pct", None)
         for channel in rules.channels:
             draft.banned.setdefault(channel, snippet(sentence))
         draft.no_free_product |= rules.no_free_product
@@ -228,7 +235,12 @@ class _BlockReader:
                 draft.warn(f"offer depth '{match.group(0)}' is not a metric; not used: '{snippet(sentence, match.span())}'")
                 used.append(match.span())
         for pattern in (LANE_NUMBER_PHRASES, TIME_WINDOW) if has_digit and mentions_any(lowered, WINDOW_STEMS) else ():
-            used.extend(m.span() for m in pattern.finditer(sentence) if not _overlaps(m.span(), used))
+            for window in pattern.finditer(sentence):
+                if not _overlaps(window.span(), used):
+                    used.append(window.span())
+                    owner = _owner_at(pieces, window.start())
+                    where = "business" if owner is None or owner is draft.business else f"segment '{owner.name}'"
+                    draft.report(window.group(0), None, snippet(sentence, window.span()), f"{where} definition (time window)", None)
         cadence = CADENCE.search(sentence) if "ly " in lowered or "every" in lowered or "cada" in lowered else None
         if cadence and not re.search(r"every\s+~?\d", lowered):
             owner = _owner_at(pieces, cadence.start())
@@ -248,6 +260,7 @@ class _BlockReader:
                 name = "customer_count"  # "Lapsed members, 1,900": a bare count next to a segment's name is its size
             if name is None:
                 draft.warn(f"could not place '{quantity.text}' in: '{snippet(sentence, (quantity.start, quantity.end))}'")
+                draft.report(quantity.text, quantity.value, snippet(sentence, (quantity.start, quantity.end)), None, "no metric word or label next to it")
                 previous_field = None
                 continue
             stored = self._store(owner, name, quantity.value, quantity, sentence, clause, (quantity.start, quantity.end))
@@ -318,6 +331,25 @@ class _BlockReader:
         return None
 
     def _store(self, owner, name: str, value: float, quantity: Quantity | None, sentence: str, clause: Clause, span) -> bool:
+        """Put one value in one field, and record in the reading report where it went (or why not)."""
+        draft = self.draft
+        written = quantity.text if quantity is not None else sentence[span[0] : span[1]]
+        before = len(draft.warnings)
+        stored = self._store_value(owner, name, value, quantity, sentence, clause, span)
+        reason = draft.warnings[-1] if len(draft.warnings) > before else None
+        target = owner if owner is not None and name not in BUSINESS_ONLY_FIELDS else draft.business
+        field = "revenue_share_pct (from an amount)" if name == "revenue_amount" else name
+        place = f"business.{field}" if target is draft.business else f"segment '{target.name}'.{field}"
+        if stored and reason and "given twice" in reason:
+            draft.conflicts.append(reason)
+            draft.report(written, value, snippet(sentence, span), None, reason)
+        elif stored:
+            draft.report(written, value, snippet(sentence, span), place, None)
+        else:
+            draft.report(written, value, snippet(sentence, span), None, reason or f"not a usable value for {name}")
+        return stored
+
+    def _store_value(self, owner, name: str, value: float, quantity: Quantity | None, sentence: str, clause: Clause, span) -> bool:
         draft = self.draft
         owner = owner or draft.business
         where = snippet(sentence, span)
@@ -411,7 +443,7 @@ class _BlockReader:
 
 
 # What may follow a segment's bare size: "1,900", "5,000 and change", "~2,800 or so", "420 (uninstalled)".
-_BARE_COUNT_TAIL = re.compile(r"\s*(?:$|[,.;:)(—–-]|and change|or so|ish\b|total|active|in total|of them|odd\b)", re.IGNORECASE)
+_BARE_COUNT_TAIL = re.compile(r"\s*(?:$|[,.;:)(—–-]|and change|or so|ish\b|total|active|in total|of them|odd\b|who\b|that\b|which\b)", re.IGNORECASE)
 _DAY_WORD = re.compile(r"\bdays?\b|\bd\b|天|días|\btage\b", re.IGNORECASE)
 
 
