@@ -167,6 +167,10 @@ def sentences(text: str) -> list[str]:
 
 def snippet(text: str, around: tuple[int, int] | None = None) -> str:
     """The source text, shortened to a window around the span that matters."""
+    if len(text) > 4 * _SNIPPET_CHARS:  # cut a raw window first, so a 50k-character line costs no more than a short one
+        start = max(0, (around[0] if around else 0) - 2 * _SNIPPET_CHARS)
+        text = text[start : start + 4 * _SNIPPET_CHARS]
+        around = (around[0] - start, around[1] - start) if around else None
     text = " ".join(text.split())
     if len(text) <= _SNIPPET_CHARS:
         return text
