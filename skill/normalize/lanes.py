@@ -24,7 +24,7 @@ NAME_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("dormant", _rx(r"dormant|lapsed|inactiv\w*|churned|cancell?ed|canceled|sleep\w*|asleep|hibernat\w*|win-?back|gone quiet|quiet|dormid\w*"
                     r"|schlafend\w*|verloren|ex[- ]\w+|former|lost|expired|uninstall\w*|沉睡|休眠|流失|睡着|睡著|已取消|取消|不活跃|不活躍|未購|未购|沒買|没买|未下單|未下单")),
     ("at_risk", _rx(r"at[- ]risk|lapsing|slipping|cooling|skipp\w*|paus\w*|\bdue\b|overdue|late|non[- ]?completers?|stalled|暂停|暫停|風險|风险|待回购|該回購")),
-    ("return_risk", _rx(r"returners?|high[- ]returns?|bracket\w*|multi[- ]?(?:size|talla)|serial|高退貨|高退货|退貨客|退货客")),
+    ("return_risk", _rx(r"returners?|\breturns?\b|refund\w*|high[- ]returns?|bracket\w*|multi[- ]?(?:size|talla)|serial|高退貨|高退货|退貨客|退货客")),
     ("new", _rx(r"\bnew\b|\bnewbies?\b|first[- ]?(?:time|timers?|order|purchase)|newcomers?|recently acquired|\btrials?\b|in trial|starters?|welcome"
                 r"|nuev[oa]s?|\bneu\w*|erstkäufer|新客|首单|首單|首購|首购|新会员|新會員|新用户")),
     ("one_time", _rx(r"one[- ]?time|one[- ]and[- ]done|\bonce\b|single|one[- ]?off|one[- ](?:bag|box|book|case|pair|item|jacket|bed)|1x"
@@ -50,7 +50,7 @@ TEXT_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
                      r"|never (?:came back|come back|reorder\w*|ordered again|bought again|return\w*)|no second (?:order|purchase)|thats it|that's it|and vanish|then vanish"
                      r"|once a year|1x (?:a|per) year|1 order|只買一次|只买一次|一次性|就沒回來|就没回来|没回来")),
     ("subscriber", _rx(r"subscription|subscribe|auto-?ship|monthly box|every (?:month|week|other week)|shipments?|renew\w*|\bchurn\b|recurring|訂閱|订阅|续费|續費")),
-    ("vip", _rx(r"top \d+ ?% (?:by|of)|highest[- ]value|biggest spenders|(?:[3-9]\d|2[5-9])% of (?:revenue|rev|sales|gmv)|貴賓|贵宾")),
+    ("vip", _rx(r"\b(?:our|the|are|=)\s+vips?\b|top \d+ ?% (?:by|of)|highest[- ]value|biggest spenders|(?:[3-9]\d|2[5-9])% of (?:revenue|rev|sales|gmv)|貴賓|贵宾")),
     ("price_sensitive", _rx(r"(?:only|mostly) (?:buy|buys|shop|shops|order|orders) (?:on|during|with|in) (?:sales?|discount|promo|a code)|wait(?:s|ing)? for (?:the |a )?(?:sale|discount|promo)"
                             r"|(?:[5-9]\d)% of (?:their |the )?orders (?:used|with|on|had)|coupon|markdown|clearance|用\s?code|折扣")),
     ("loyal", _rx(r"\bloyal\b|\bregulars?\b|re-?orders? every|buy every|every ~?\d+ ?(?:days|weeks)|\d+\+ orders|(?:\d|\d\.\d)x (?:a|per) (?:year|month)|full price|老客|熟客")),

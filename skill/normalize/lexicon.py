@@ -83,7 +83,7 @@ FIELD_WORDS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         "customer_count",
         _rx(
             r"customers?|\bcusts?\b|buyers|people|members|accounts|users|subscribers|clients|households|shoppers|\bpersons\b"
-            rf"|\b(?:{PEOPLE_NOUNS}|of them|of those|of these|merchants|installs|profiles|familias|personas)\b|客戶|客户|顧客|顾客|會員|会员|人|位|名|家"
+            rf"|\b(?:{PEOPLE_NOUNS}|of them|of those|of these|merchants|installs|profiles|familias|personas|first (?:orders?|purchases?))\b|客戶|客户|顧客|顾客|會員|会员|人|位|名|家"
         ),
         frozenset({"count"}),
     ),
@@ -124,10 +124,10 @@ ANNUAL_WORDS = _rx(r"annual|yearly|per year|a year|/\s?yr|每年|年流失|年�
 
 # Table headers and "key: value" keys that *are* a metric label (the whole key, units aside).
 KEY_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("customer_share_pct", _rx(r"(?:%|share|pct|percent) ?(?:of )?(?:customers?|custs?|base|buyers|members|accounts)|(?:customers?|custs?|buyers|members|accounts) ?(?:%|share|pct|percent)|(?:客戶|客户|會員|会员|人數|人数)?(?:佔比|占比)")),
-    ("revenue_share_pct", _rx(r"(?:%|share|pct|percent) ?(?:of )?(?:revenue|rev|sales|gmv)|(?:revenue|rev|sales|gmv) ?(?:%|share|pct|percent)|(?:營收|营收|業績|业绩)(?:佔比|占比|%)")),
+    ("customer_share_pct", _rx(r"(?:%|share|pct|percent) ?(?:of )?(?:customers?|custs?|base|buyers|members|accounts)|(?:customers?|custs?|buyers|members|accounts) ?(?:%|share|pct|percent)|(?:客戶|客户|會員|会员|人數|人数)?(?:佔比|占比)|share|% of base|base share")),
+    ("revenue_share_pct", _rx(r"(?:%|share|pct|percent) ?(?:of )?(?:revenue|rev|sales|gmv|mrr|arr)|(?:revenue|rev|sales|gmv|mrr|arr) ?(?:%|share|pct|percent)|(?:營收|营收|業績|业绩)(?:佔比|占比|%)")),
     ("revenue_amount", _rx(r"(?:total |annual )?(?:revenue|rev|sales|gmv)|營收|营收|營業額|营业额|業績|业绩")),
-    ("customer_count", _rx(r"(?:#|no\.?|number of|total|count of|num) ?(?:customers?|custs?|buyers|members|accounts|subscribers|users|clients)|(?:customers?|custs?|buyers|members|accounts|subscribers|users|clients)(?: count)?|count|size|n|人數|人数|客戶數|客户数|會員數|会员数|顧客數|顾客数")),
+    ("customer_count", _rx(r"(?:#|no\.?|number of|total|count of|num) ?(?:customers?|custs?|buyers|members|accounts|subscribers|users|clients)|(?:customers?|custs?|buyers|members|accounts|subscribers|users|clients|merchants|installs|stores|students|families|households|cuentas|clientes|clientas|kunden)(?: count)?|count|size|n|人數|人数|客戶數|客户数|會員數|会员数|顧客數|顾客数")),
     ("aov", _rx(r"aov|avg\.? order(?: value)?|average order(?: value)?|order value|basket(?: size)?|ticket|客單價|客单价|平均訂單金額|平均订单金额")),
     ("orders_per_year", _rx(r"orders?(?: ?/ ?| per | a )(?:year|yr|customer(?: per year)?)|orders per customer|purchase frequency|frequency|freq|opy|(?:年)?購買(?:頻率|次數)|(?:年)?购买(?:频率|次数)")),
     ("repeat_rate_pct", _rx(r"repeat(?: purchase)?(?: rate)?|repurchase rate|reorder rate|retention(?: rate)?|returning(?: rate)?|回購率|回购率|複購率|复购率|回購|回购")),

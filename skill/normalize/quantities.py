@@ -26,13 +26,16 @@ _RANGE_AFTER = re.compile(r"(?:[-–~]|\s?(?:to|or|至|到)\s?)(?:NT\$|\$|€|£
 _PLUS_AFTER = re.compile(r"\+")
 _MULTIPLIER_AFTER = re.compile(r"\s?(k|K|mm|MM|M|m|bn|萬|万|千|億|亿)(?![A-Za-z])")
 _UNIT_AFTER = re.compile(
-    r"\s?(%|percent\b|pct\b|ppts?\b|days?\b|d\b|天|weeks?\b|wks?\b|w\b|週|周|個月|个月|months?\b|mos?\b|m\b|years?\b|yrs?\b|y\b|年|times\b|x\b|×|次)",
+    r"\s?(%|percent\b|por ?ciento\b|prozent\b|pct\b|ppts?\b|days?\b|días\b|dias\b|tage?n?\b|天|weeks?\b|semanas?\b|wochen\b|wks?\b|週|周|個月|个月"
+    r"|months?\b|meses\b|mes\b|monate?n?\b|mos?\b|years?\b|años?\b|anos?\b|jahre?n?\b|yrs?\b|年|times\b|veces\b|mal\b|次)|(d|w|m|y|x|×)\b",
     re.IGNORECASE,
 )
 _CURRENCY_AFTER = re.compile(r"\s?(USD|EUR|GBP|JPY|CNY|RMB|TWD|NTD|AUD|CAD|HKD|SGD|NZD|元|塊|块|円|yen\b|euros?\b|dollars?\b|bucks\b)", re.IGNORECASE)
 # "4.2 times a year", "3 orders/yr", "2x per month", "每年4次" -> orders per year.
 _PERIOD_AFTER = re.compile(
-    r"\s?(?:(?:orders?|purchases?|times|x|次|單|单|visits|boxes|shipments)\s?)?(?:(?:/|per|a|an|each|every)\s?(year|yr|annum|month|mo|quarter|qtr|week|wk)s?\b|(annually|yearly|monthly|quarterly|weekly)\b|/\s?(年|月|季))",
+    r"\s?(?:(?:orders?|ordrs?|purchases?|times|x|次|單|单|visits|boxes|shipments|pedidos|compras|veces|bestellungen|mal|[a-z]{3,12}s)\s?)?"
+    r"(?:(?:/|per|a|an|each|every|al|por|a la|pro|im)\s?(year|yr|annum|month|mo|quarter|qtr|week|wk|año|ano|mes|semana|jahr|monat|woche)s?\b"
+    r"|(annually|yearly|monthly|quarterly|weekly|anuales|mensuales|jährlich|monatlich)\b|/\s?(年|月|季))",
     re.IGNORECASE,
 )
 # "shipment 3", "month-1", "week 4", "Q4", "tier 2": a number that labels a step, not a quantity.
@@ -42,14 +45,22 @@ _ORDINAL_BEFORE = re.compile(
 )
 _MEASURE_AFTER = re.compile(r"\s?(?:ml|l|g|kg|oz|lb|lbs|cm|mm|in|inch|ft|m2|sqft|piece|pc|pcs|pack|ct|mg|w|kw|kwh|gb|tb|px|st|nd|rd|th)\b|-(?:piece|pack|day|month|year|week|step|inch)", re.IGNORECASE)
 _PERIOD_BEFORE = re.compile(r"(每年|每月|一年|年均|per year|a year|annually)\D{0,6}$", re.IGNORECASE)
-_ORDERS_AFTER = re.compile(r"\s?(?:orders?|purchases?)\b", re.IGNORECASE)
+_ORDERS_AFTER = re.compile(r"\s?(?:orders?|ordrs?|purchases?|pedidos|compras|bestellungen)\b", re.IGNORECASE)
+_RIGHT_CUE_FIELDS = frozenset({"customer_count", "orders_per_year", "repeat_rate_pct", "monthly_churn_pct", "return_rate_pct",
+                               "discount_order_share_pct", "gross_margin_pct"})
 _SHARE_LABEL = re.compile(r"share|%|pct|percent|佔比|占比|貢獻|贡献|\bof\b", re.IGNORECASE)
 _SEPARATOR = re.compile(r"[,;|()\[\]、，；。]|\.\s|\s(?:and|but|while|whereas|with|vs\.?)\s|\s[-–—]\s", re.IGNORECASE)
 
 _MULTIPLIERS = {"k": 1e3, "m": 1e6, "mm": 1e6, "bn": 1e9, "萬": 1e4, "万": 1e4, "千": 1e3, "億": 1e8, "亿": 1e8}
+# Unit words in other languages and plurals, to the stems below.
+_UNIT_WORDS = {"mos": "mo", "days": "day", "wks": "wk", "yrs": "yr", "días": "day", "dias": "day", "tag": "day", "tage": "day",
+               "tagen": "day", "semana": "week", "semanas": "week", "wochen": "week", "mes": "month", "meses": "month",
+               "monat": "month", "monate": "month", "monaten": "month", "año": "year", "años": "year", "ano": "year",
+               "anos": "year", "jahr": "year", "jahre": "year", "jahren": "year"}
 _DAYS_PER_UNIT = {"d": 1, "day": 1, "天": 1, "w": 7, "wk": 7, "week": 7, "週": 7, "周": 7, "個月": 30, "个月": 30,
                   "m": 30, "mo": 30, "month": 30, "y": 365, "yr": 365, "year": 365, "年": 365}
-_PER_YEAR = {"year": 1, "yr": 1, "annum": 1, "annually": 1, "yearly": 1, "年": 1, "month": 12, "mo": 12, "monthly": 12,
+_PER_YEAR = {"año": 1, "ano": 1, "jahr": 1, "anuales": 1, "jährlich": 1, "mes": 12, "monat": 12, "mensuales": 12, "monatlich": 12,
+             "semana": 52, "woche": 52, "year": 1, "yr": 1, "annum": 1, "annually": 1, "yearly": 1, "年": 1, "month": 12, "mo": 12, "monthly": 12,
              "月": 12, "quarter": 4, "qtr": 4, "quarterly": 4, "季": 4, "week": 52, "wk": 52, "weekly": 52}
 _PREFIX_CURRENCY = {"r$": "BRL", "brl": "BRL", "mx$": "MXN", "mxn": "MXN", "chf": "CHF", "nt$": "TWD", "ntd": "TWD", "twd": "TWD", "us$": "USD", "usd": "USD", "a$": "AUD", "au$": "AUD",
                     "aud": "AUD", "c$": "CAD", "ca$": "CAD", "cad": "CAD", "hk$": "HKD", "hkd": "HKD", "s$": "SGD",
@@ -110,20 +121,21 @@ def find_quantities(sentence: str) -> list[Quantity]:
             else:
                 value *= _MULTIPLIERS[word.lower()] if word.lower() in _MULTIPLIERS else _MULTIPLIERS[word]
                 end = multiplier.end()
-        unit = _UNIT_AFTER.match(sentence, end)
+        unit = None if currency else _UNIT_AFTER.match(sentence, end)  # "$85 y el delivery": no unit after money
+        if unit is not None and unit.group(2) and sentence[end : end + 1].isspace():
+            unit = None  # a one-letter unit must touch its number: "60d", "3x", not "85 y"
         looks_like_year = currency is None and not has_decimal and "," not in match.group(1) and 1990 <= written <= 2039
         if looks_like_year and not plus and (unit is None or unit.group(1) == "年"):
             found.append(Quantity(written, "year", None, start, unit.end() if unit else end, sentence[start:end], False))
             continue
         if unit:
-            word = unit.group(1).lower()
-            if word in ("%", "percent", "pct", "ppt", "ppts"):
+            word = (unit.group(1) or unit.group(2)).lower()
+            if word in ("%", "percent", "pct", "ppt", "ppts", "porciento", "por ciento", "prozent"):
                 unit_kind = "pct"
-            elif word in ("times", "x", "×", "次"):
+            elif word in ("times", "x", "×", "次", "veces", "mal"):
                 unit_kind = "times"
             else:
-                stem = word[:-1] if word.endswith("s") and len(word) > 1 and word not in ("mos",) else word
-                stem = {"mos": "mo", "days": "day", "wks": "wk", "yrs": "yr"}.get(word, stem)
+                stem = _UNIT_WORDS.get(word, word[:-1] if word.endswith("s") and len(word) > 1 and word not in ("mos",) else word)
                 if stem in _DAYS_PER_UNIT:
                     value *= _DAYS_PER_UNIT[stem]
                     unit_kind = "days"
@@ -164,8 +176,8 @@ def _nearest_field(left: str, right: str, kind: str) -> str | None:
             # "churn of active custs ~9%": a people word on the left does not make a share of customers
             share_penalty = 40 if field in ("customer_share_pct", "revenue_share_pct") and not _SHARE_LABEL.search(left) else 0
             candidates.append(len(left) - last_left.end() + share_penalty)
-        first_right = words.search(right)
-        if first_right is not None:
+        first_right = words.search(right) if kind != "count" or field in _RIGHT_CUE_FIELDS else None
+        if first_right is not None:  # "11000 average order": a bare count takes no money or rate word after it
             candidates.append(first_right.start())
         if candidates:
             score = (min(candidates), order, field)

@@ -262,6 +262,9 @@ class _BlockReader:
             if (name is None and owner is not None and owner is not draft.business and _bare_count(quantity)
                     and "customer_count" not in owner.metrics and _BARE_COUNT_TAIL.match(sentence, quantity.end)):
                 name = "customer_count"  # "Lapsed members, 1,900": a bare count next to a segment's name is its size
+            if (name is None and quantity.kind == "money" and owner is not None and owner is not draft.business
+                    and "aov" not in owner.metrics and _PRICE_CONTEXT.search(sentence)):
+                name = "aov"  # "bought one $6 pen and left": a segment's price point is its order value
             if name is None:
                 draft.warn(f"could not place '{quantity.text}' in: '{snippet(sentence, (quantity.start, quantity.end))}'")
                 draft.report(quantity.text, quantity.value, snippet(sentence, (quantity.start, quantity.end)), None, "no metric word or label next to it")
@@ -447,12 +450,13 @@ class _BlockReader:
 
 
 # What may follow a segment's bare size: "1,900", "5,000 and change", "~2,800 or so", "420 (uninstalled)".
-_BARE_COUNT_TAIL = re.compile(r"\s*(?:$|[,.;:)(—–-]|and change|or so|ish\b|total|active|in total|of them|odd\b|who\b|that\b|which\b)", re.IGNORECASE)
+_BARE_COUNT_TAIL = re.compile(r"\s*(?:$|[,.;:)(—–-]|and change|or so|ish\b|total|active|in total|of them|odd\b|who\b|that\b|which\b|average\b|avg\b|aov\b)", re.IGNORECASE)
+_PRICE_CONTEXT = re.compile(r"\b(?:bought|buy|buys|buying|spend|spends|spent|pay|pays|paid|order|orders|tin|pack|box|kit|bottle|bag|pen|priced?)\b", re.IGNORECASE)
 _DAY_WORD = re.compile(r"\bdays?\b|\bd\b|天|días|\btage\b", re.IGNORECASE)
 
 
 def _bare_count(quantity: Quantity) -> bool:
-    return quantity.kind == "count" and not quantity.has_decimal and quantity.value >= 10 and quantity.value == int(quantity.value)
+    return quantity.kind == "count" and quantity.value >= 10 and quantity.value == int(quantity.value)
 
 
 def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:

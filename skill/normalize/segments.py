@@ -20,7 +20,7 @@ PEOPLE_NOUNS = (
     r"|visitors|owners|accounts|stores|stockists|boutiques|families|gifters|givers|riders|users|merchants|parents|fans"
     r"|hunters|seekers|crowd|guys|regulars|vips|collectors|collecters|readers|students|learners|households|restaurants"
     r"|trucks|offices|teams|brewers|drinkers|lovers|addicts|rats|heads|gearheads|bingers|stackers|swappers|upgraders"
-    r"|completers|finishers|alumni|timers|one-timers|first-timers|cancellers|cancelers|churners|returners|bracketers|browsers|ones|club|tier"
+    r"|completers|finishers|alumni|newbies|installs|cuentas|tiendas|restaurantes|familias|personas|subscriptions?|timers|one-timers|first-timers|cancellers|cancelers|churners|returners|bracketers|browsers|ones|club|tier"
 )
 # Filler that may open a spoken or chatty sentence before the phrase.
 _OPENERS = (
@@ -33,7 +33,7 @@ _STOP = (
     r"the|a|an|of|our|their|and|or|but|so|then|that|this|these|those|who|which|with|for|from|in|on|at|to|by|is|are|was"
     r"|were|be|been|it|its|it's|we|i|you|they|them|most|many|some|all|any|every|each|more|less|only|just|about|around"
     r"|roughly|like|maybe|theres|there's|other|also|plus|um|uh|ok|okay|how|what|when|where|why|if|not|no|yes|new members"
-    r"|buy|buys|bought|order|ordered|orders|spend|spends|pay|pays|come|came|keep|keeps|make|makes|have|has|had|get|gets"
+    r"|buy|buys|bought|spend|spends|pay|pays|come|came|keep|keeps|make|makes|have|has|had|get|gets"
 )
 _WORD = r"(?:[A-Za-z\u00c0-\u024f][\w'&/+.-]*|\d+[dD]\+?)"
 _MODIFIERS = rf"(?:(?!(?:{_STOP})\b){_WORD}\s+){{0,3}}"

@@ -78,7 +78,7 @@ def clean(text: str) -> str:
 
 
 # Words that leave a key's metric unchanged: "active_accounts", "customers_12m", "total paying customers".
-_GENERIC_KEY_WORDS = re.compile(r"\b(?:active|total|paying|paid|unique|registered|all|all-time|12 ?m|12 ?mo|ltm|last 12 months|ttm|overall|blended)\b\s*")
+_GENERIC_KEY_WORDS = re.compile(r"\b(?:(?:customer|merchant|member|subscriber|account|client|user|store|student)(?=\s+\S)|tot|totl|ttl|active|total|paying|paid|unique|registered|all|all-time|12 ?m|12 ?mo|ltm|last 12 months|ttm|overall|blended)\b\s*")
 # "segment.subscribers.aov", "segment.name", "seg_2.customers": a key path into a segment.
 _KEY_PATH = re.compile(r"^(?:segments?|seg|cohorts?|groups?|tiers?)[._\s]?\d*\.(.+)$", re.IGNORECASE)
 
