@@ -69,7 +69,7 @@ FIELD_WORDS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         "customer_share_pct",
         _rx(
-            r"customers?|\bcusts?\b|buyers|\bbase\b|shoppers|members|accounts|users|subscribers|clients|households|\blist\b|\btop\b"
+            r"customers?|\bcusts?\b|buyers|\bbase\b|\bfile\b|shoppers|members|accounts|users|subscribers|clients|households|\blist\b|\btop\b"
             r"|(?:客戶|客户|顧客|顾客|會員|会员|人數|人数)(?:佔比|占比)?"
         ),
         frozenset({"pct"}),

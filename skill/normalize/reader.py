@@ -50,7 +50,7 @@ from skill.normalize.lexicon import (
     TIME_WINDOW,
 )
 from skill.normalize.quantities import Quantity, field_for, find_quantities
-from skill.normalize.segments import listed_segments, segment_phrase
+from skill.normalize.segments import counted_segment, listed_segments, segment_phrase
 from skill.normalize.structure import BUSINESS, CONSTRAINTS, PROSE, SEGMENT, Block, Clause
 
 _ACCEPTED_KINDS = {name: kinds for name, _words, kinds in FIELD_WORDS}
@@ -262,6 +262,9 @@ class _BlockReader:
             if (name is None and owner is not None and owner is not draft.business and _bare_count(quantity)
                     and "customer_count" not in owner.metrics and _BARE_COUNT_TAIL.match(sentence, quantity.end)):
                 name = "customer_count"  # "Lapsed members, 1,900": a bare count next to a segment's name is its size
+            if (name is None and quantity.kind == "pct" and index == 0 and owner is not None and owner is not draft.business
+                    and "customer_share_pct" not in owner.metrics and _SHARE_VERB.match(sentence, quantity.end)):
+                name = "customer_share_pct"  # "12% bought in the last 90 days (we tag them 'active parents')"
             if (name is None and quantity.kind == "money" and owner is not None and owner is not draft.business
                     and "aov" not in owner.metrics and _PRICE_CONTEXT.search(sentence)):
                 name = "aov"  # "bought one $6 pen and left": a segment's price point is its order value
@@ -298,6 +301,8 @@ class _BlockReader:
             return [(0, draft.business if scope else self.target)]
         mentions = [(m.start(), m.group(0)) for m in SEGMENT_MENTION.finditer(sentence) if not _overlaps(m.span(), scope)]
         phrase = segment_phrase(sentence) if HAS_DIGIT.search(sentence) or "call" in sentence.lower() else None
+        if phrase is None and HAS_DIGIT.search(sentence):
+            phrase = counted_segment(sentence)
         found = [phrase] if phrase is not None else []
         found += [item for item in listed_segments(sentence) if phrase is None or item[1] > phrase[1] + len(phrase[0])]
         for name, at in found:
@@ -451,6 +456,7 @@ class _BlockReader:
 
 # What may follow a segment's bare size: "1,900", "5,000 and change", "~2,800 or so", "420 (uninstalled)".
 _BARE_COUNT_TAIL = re.compile(r"\s*(?:$|[,.;:)(—–-]|and change|or so|ish\b|total|active|in total|of them|odd\b|who\b|that\b|which\b|average\b|avg\b|aov\b)", re.IGNORECASE)
+_SHARE_VERB = re.compile(r"\s*(?:of (?:them|the (?:file|base|list))\s+)?(?:are|is|were|have|has|haven'?t|had|bought|buy|ordered|order|last|still|never|placed|came|come|signed|joined)\b", re.IGNORECASE)
 _PRICE_CONTEXT = re.compile(r"\b(?:bought|buy|buys|buying|spend|spends|spent|pay|pays|paid|order|orders|tin|pack|box|kit|bottle|bag|pen|priced?)\b", re.IGNORECASE)
 _DAY_WORD = re.compile(r"\bdays?\b|\bd\b|天|días|\btage\b", re.IGNORECASE)
 

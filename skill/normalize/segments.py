@@ -20,7 +20,7 @@ PEOPLE_NOUNS = (
     r"|visitors|owners|accounts|stores|stockists|boutiques|families|gifters|givers|riders|users|merchants|parents|fans"
     r"|hunters|seekers|crowd|guys|regulars|vips|collectors|collecters|readers|students|learners|households|restaurants"
     r"|trucks|offices|teams|brewers|drinkers|lovers|addicts|rats|heads|gearheads|bingers|stackers|swappers|upgraders"
-    r"|completers|finishers|alumni|newbies|installs|cuentas|tiendas|restaurantes|familias|personas|subscriptions?|timers|one-timers|first-timers|cancellers|cancelers|churners|returners|bracketers|browsers|ones|club|tier"
+    r"|completers|finishers|alumni|newbies|installs|cuentas|tiendas|restaurantes|familias|personas|subscriptions?|cafés|cafes|shops|salons|gyms|clinics|bars|hotels|studios|schools|venues|practices|builders|timers|one-timers|first-timers|cancellers|cancelers|churners|returners|bracketers|browsers|ones|club|tier"
 )
 # Filler that may open a spoken or chatty sentence before the phrase.
 _OPENERS = (
@@ -37,7 +37,7 @@ _STOP = (
 )
 _WORD = r"(?:[A-Za-z\u00c0-\u024f][\w'&/+.-]*|\d+[dD]\+?)"
 _MODIFIERS = rf"(?:(?!(?:{_STOP})\b){_WORD}\s+){{0,3}}"
-_HEAD = re.compile(rf"^\s*{_OPENERS}(?:[~≈]?\d[\d.,]*[kK]?\+?\s+)?(?P<name>{_MODIFIERS}(?:{PEOPLE_NOUNS}))\b", _I)
+_HEAD = re.compile(rf"^\s*{_OPENERS}(?:[~≈]?\d[\d.,]*[kK]?\+?\s+)?[\"'“‘]?(?P<name>{_MODIFIERS}(?:{PEOPLE_NOUNS}))\b", _I)
 # A lifecycle word alone names a segment when punctuation follows it: "And lapsed, no purchase in 18 months".
 _LANE_HEAD = re.compile(
     rf"^\s*{_OPENERS}(?P<name>lapsed|dormant|inactive|churned|cancell?ed|paused|new ones|vips?|regulars|repeaters|one-?timers|first-?timers|newbies)(?=\s*[,:;—–(-]|\s+\d)",
@@ -45,7 +45,7 @@ _LANE_HEAD = re.compile(
 )
 # "what we call the Daily Brewers", "I call them the collar club", "(we call them 'active members')".
 _ALIAS = re.compile(
-    r"\b(?:what )?(?:we|i|they)(?:'re| are)? (?:call|calls|called|label|name)(?: them| it| these| those)?(?: the)? ['\"“‘]?(?P<name>[\w' &+-]{2,40}?)['\"”’]?"
+    r"\b(?:what )?(?:we|i|they)(?:'re| are)? (?:call|calls|called|label|labels|name|tag|tags|tagged|dub|dubbed|know|refer to)(?: them| it| these| those)?(?: as)?(?: the)? ['\"“‘]?(?P<name>[\w' &+-]{2,40}?)['\"”’]?"
     r"(?=\s*(?:[:,.;)(]|$|\s(?:its|it's|is|are|who|that|which|with|about|around|roughly|\d)))",
     _I,
 )
@@ -76,6 +76,24 @@ _GENERIC_MODIFIERS = frozenset("active paying paid total unique all business reg
 _WHOLE_BASE = re.compile(
     r"\b(?:in the (?:last|past) (?:12|twelve) months|last 12 ?mo|past year|last year|this year|all[- ]time|in total|overall|total|in the system|ltm|12m)\b", _I
 )
+
+
+# "The rest are a 1000 or so one-off online buyers", "140 cafés on wholesale accounts": a count, then the segment.
+_COUNTED = re.compile(
+    rf"(?<![\w.,])[~≈]?\d[\d.,]*[kK]?\+?(?:\s+or so)?\s+[\"'“‘]?(?P<name>(?:(?!(?:{_STOP})\b){_WORD}\s+){{1,3}}(?:{PEOPLE_NOUNS}))\b", _I
+)
+
+
+def counted_segment(sentence: str) -> tuple[str, int] | None:
+    """(name, start) of a segment introduced by its count inside a sentence."""
+    match = _COUNTED.search(sentence)
+    if match is None:
+        return None
+    name = _tidy(match.group("name"))
+    modifiers = name.split()[:-1]
+    if _NOT_SEGMENT.search(name) or all(word.lower() in _GENERIC_MODIFIERS for word in modifiers) or _WHOLE_BASE.search(sentence):
+        return None
+    return name, match.start("name")
 
 
 def listed_segments(sentence: str) -> list[tuple[str, int]]:

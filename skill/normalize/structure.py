@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from skill.normalize.constraints import states_rule
 from skill.normalize.lanes import lane_from_name
-from skill.normalize.segments import segment_phrase
+from skill.normalize.segments import PEOPLE_NOUNS, segment_phrase
 from skill.normalize.lexicon import (
     BUSINESS_SCOPE,
     KEY_LABELS,
@@ -89,6 +89,9 @@ _DOCUMENT_TITLE = re.compile(
 )
 # "客人分三類:", "we split them into:", "groups i'd split them into": a list of segments follows.
 _LIST_INTRO = re.compile(r"分[一二三四五六七八九\d]\s?[類类群種种]|split (?:them|it|customers)? ?into|(?:break|broken) (?:down|them) into|groups?\b.*\binto\b", re.IGNORECASE)
+_SHARE_LINE = re.compile(r"^(?:about |around |roughly |~)?\d+(?:\.\d+)?%\s+.+?\((?P<name>[^()\d]{2,40})\)\s*$", re.IGNORECASE)
+_BASE_KEY = re.compile(r"(?:the |our |customer |whole |total )?(?:base|file|list|database|everyone|all|totals?|overall|store|shop|brand|business|company|we|us)")
+_COUNT_VALUE = re.compile(rf"^\s*(?:about |around |roughly |~)?\d[\d.,]*[kK]?\+?\s+(?:{PEOPLE_NOUNS})\b", re.IGNORECASE)
 _METRIC_KEY = re.compile(
     r"^\s*(?:seasonal(?:ity)?|season|peak(?: season)?|busy season)\s*$|cancellations?\b|/\s*(?:month|mo|year|yr)\b|\bper (?:month|year)\b"
     r"|\b(?:rate|share|ratio|split|mix)\s*$|^\s*(?:main |biggest |our )?(?:worry|goal|problem|challenge|ask|question|team|staff|budget)\b|^\s*(?:主要|最大|最)?(?:擔心|担心|問題|问题|目標|目标|頭痛|头痛|團隊|团队)",
@@ -338,6 +341,10 @@ def _read_line(line, ctx: _Context, after_blank: bool, open_block, to_prose) -> 
     if key_value and _read_key_value(key_value.group(1), key_value.group(2), bool(bullet), indent, ctx, open_block, to_prose):
         return
     block = ctx.block
+    share = _SHARE_LINE.match(content) if bullet else None
+    if share:  # "- 12% bought in the last 90 days (active)": a share of the base, named in brackets
+        open_block(Block(SEGMENT, clean(share.group("name")), [Clause(content)]), "inline", indent)
+        return
     phrase = segment_phrase(content)
     if phrase is not None and phrase[1] <= 30 and not (block is not None and block.name and phrase[0].lower() in block.name.lower()):
         # A line that opens with a segment's name starts that segment ("The Reserve tier?" then the answer).
@@ -427,7 +434,8 @@ def _read_key_value(key: str, value: str, is_bullet: bool, indent: int, ctx: _Co
     if _METRIC_KEY.search(key_text):
         return False  # "seasonal: 40% of revenue", "Subscription cancellations / month: n/a": facts, not segments
     named_like_segment = _lane_words(key_text) or SEGMENT_NOUN.search(key_text)
-    if named_like_segment or ctx.in_segment_list or (is_bullet and re.search(r"\d", value)):
+    counted = _COUNT_VALUE.match(value) is not None and not _BASE_KEY.fullmatch(lowered)  # "Bundle builders (...): 1,700 families"
+    if named_like_segment or ctx.in_segment_list or (is_bullet and re.search(r"\d", value)) or counted:
         name, inner = segment_name(key_text)
         count_hint = "customer_count" if SEGMENT_NOUN.search(key_text) else None
         clauses = [Clause(name, is_heading=True)] + ([Clause(inner, is_heading=True)] if inner else []) + [Clause(value, hint=count_hint)]
