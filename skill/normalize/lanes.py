@@ -134,7 +134,7 @@ def _name_votes(name: str) -> dict[str, tuple[float, str]]:
     for lane, words in _FUZZY_WORDS.items():
         for token in tokens:
             best = process.extractOne(token, words, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
-            if best:
+            if best and token not in best[0] and best[0] not in token:  # "active" is not a typo of "inactive"
                 votes[lane] = (0.9, token)
                 break
     return votes

@@ -253,7 +253,7 @@ LANE_NUMBER_PHRASES = _rx(
 OFFER_DEPTH = _rx(r"\d{1,3} ?%[- ]?off\b|(?:打)?\d{1,2} ?折(?:券|優惠|优惠)")
 TIME_WINDOW = _rx(
     r"(?:\b(?:in|over|during|within|for|from) )?(?:the )?\b(?:last|past|trailing|previous|first) \d+ ?(?:days?|d|weeks?|wks?|months?|mos?|m|years?|yrs?)\b"
-    r"|\bwithin \d+ ?(?:days?|d|weeks?|months?)\b|\b(?:box|shipment|delivery|order|month|week|day|tier|cohort|group|wave|#) ?\d{1,2}(?![\d.,])(?! ?(?:%|days?|d\b|weeks?|wks?|months?|mos?|years?|yrs?|x\b|times|or \d|to \d|-\d))"
+    r"|\bwithin \d+ ?(?:days?|d|weeks?|months?)\b|\b(?:box|shipment|delivery|order|month|week|day|tier|cohort|group|wave|#) ?\d{1,2}(?![\d.,+])(?! ?(?:%|days?|d\b|weeks?|wks?|months?|mos?|years?|yrs?|x\b|times|or \d|to \d|-\d))"
     r"|\b[LT]\d+M\b|\bQ[1-4]\b|近 ?\d+ ?(?:天|週|周|個月|个月|年)|過去 ?\d+ ?(?:天|週|周|個月|个月|年)|过去 ?\d+ ?(?:天|周|个月|年)"
 )
 # "no order in 180+ days" is a recency figure even though it reads like a time window.

@@ -72,7 +72,9 @@ _LONE_NOUNS = frozenset(
 
 
 # Modifiers that do not narrow the base, and words that say a figure covers everyone.
-_GENERIC_MODIFIERS = frozenset("active paying paid total unique all business registered existing current our online".split())
+_GENERIC_MODIFIERS = frozenset("active paying paid total tot totl ttl unique all business registered existing current our online".split())
+# Nouns that name the whole base when only generic words stand before them ("Active paid installs", "totl custs").
+_BASE_NOUNS = frozenset("customers custs buyers installs accounts users merchants stores clients people ppl shoppers".split())
 _WHOLE_BASE = re.compile(
     r"\b(?:in the (?:last|past) (?:12|twelve) months|last 12 ?mo|past year|last year|this year|all[- ]time|in total|overall|total|in the system|ltm|12m)\b", _I
 )
@@ -134,8 +136,9 @@ def segment_phrase(sentence: str) -> tuple[str, int] | None:
         return (_tidy(lane_head.group("name")), lane_head.start("name")) if lane_head else None
     name = _tidy(head.group("name"))
     words = name.split()
-    if all(word.lower() in _GENERIC_MODIFIERS for word in words[:-1]) and _WHOLE_BASE.search(sentence):
-        return None  # "~3,800 business accounts ordered in the last 12 months": the whole base
+    generic = all(word.lower() in _GENERIC_MODIFIERS for word in words[:-1])
+    if generic and (_WHOLE_BASE.search(sentence) or words[-1].lower() in _BASE_NOUNS):
+        return None  # "~3,800 business accounts ordered in the last 12 months", "Active paid installs": the whole base
     if _NOT_SEGMENT.search(name) or (len(words) == 1 and words[0].lower() in _LONE_NOUNS):
         return None
     return name, head.start("name")
