@@ -6,6 +6,8 @@ these models reject a malformed table at load time instead of mid-plan.
 
 from __future__ import annotations
 
+import re
+import string
 import tomllib
 from functools import lru_cache
 from importlib.resources import files
@@ -24,9 +26,27 @@ DERIVED_METRICS: tuple[str, ...] = (
     "high_churn_risk_share_pct",
     "cac_to_aov_x",
     "consumable_category",
+    "cac_rising",
+    "no_referral_program",
+    "order_gap_growth_x",
 )
-BUSINESS_ONLY_METRICS: tuple[str, ...] = ("cac_to_aov_x", "consumable_category")
-SIGNAL_METRICS: tuple[str, ...] = METRIC_FIELDS + DERIVED_METRICS
+# Business signals the notes give (BusinessMetrics fields beyond the per-segment Metrics).
+BUSINESS_SIGNALS: tuple[str, ...] = (
+    "cac", "nps", "upgrade_rate_pct", "attach_rate_pct", "unsubscribe_rate_pct", "peak_season_share_pct", "cancel_month",
+)
+BUSINESS_ONLY_METRICS: tuple[str, ...] = ("cac_to_aov_x", "consumable_category", "cac_rising", "no_referral_program")
+# Business figures a segment rule may use as its value ("segment_or_business"): they then target that lane's segments.
+BUSINESS_FALLBACK_METRICS: tuple[str, ...] = (*BUSINESS_SIGNALS, "order_gap_growth_x")
+SIGNAL_METRICS: tuple[str, ...] = METRIC_FIELDS + DERIVED_METRICS + BUSINESS_SIGNALS
+
+# Placeholders a play's title or success metric may use; the plan fills them from the segment's facts
+# (skill/plan/plays.py), with a plain-words fallback when the input does not give the number.
+PLAY_PLACEHOLDERS: frozenset[str] = frozenset({
+    "cycle", "drift_days", "reminder_days", "second_at", "peak", "pre_peak", "cancel_month", "pre_cancel",
+    "outcome", "give_get",
+})
+# A success metric's own window ("60-day", "within 14 days", "12-month", "two quarters") must be its read-out day.
+_WINDOW = re.compile(r"(\d+)-day|within (\d+) days|(\d+)-month|(two quarters)|(per quarter)|(\d+) days")
 
 # Incentives a "no discounts" (max_discount_pct == 0) constraint rules out: each hands money off the price.
 DISCOUNT_KINDS: frozenset[str] = frozenset({"percent_discount", "fixed_discount", "store_credit"})
@@ -60,6 +80,8 @@ class Signal(_Strict):
             raise ValueError(f"signal {self.id}: unknown metric {self.metric!r}")
         if self.metric in BUSINESS_ONLY_METRICS and self.scope != "business":
             raise ValueError(f"signal {self.id}: {self.metric} exists only at business scope")
+        if self.metric in BUSINESS_FALLBACK_METRICS and self.scope == "segment":
+            raise ValueError(f"signal {self.id}: {self.metric} is a business figure: use scope business or segment_or_business")
         if self.comparison != "is_true" and self.threshold is None:
             raise ValueError(f"signal {self.id}: comparison {self.comparison} needs a threshold")
         if self.comparison == "between" and self.upper is None:
@@ -87,20 +109,53 @@ class PlayAlternative(_Strict):
         return self
 
 
+def metric_window_days(metric: str) -> int | None:
+    """The read-out day a success metric names ("60-day ..." -> 60, "12-month ..." -> 365), or None."""
+    match = _WINDOW.search(metric)
+    if match is None:
+        return None
+    day, within, month, quarters, quarter, days = match.groups()
+    if day or within or days:
+        return int(day or within or days)
+    if month:
+        return 365 if int(month) == 12 else int(month) * 30
+    return 180 if quarters else 90
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
 class PlayTemplate(_Strict):
     id: str
     title: str
+    short: str | None = Field(default=None, description="A few words naming the play, for 'This week' and the roadmap")
     owner: str
     channel: Channel
     alt_channels: list[Channel] = Field(default_factory=list, description="Switch targets if the channel is banned")
     incentive: Incentive = Field(default_factory=Incentive)
     success_metric: str
     horizon: Horizon
+    readout_days: int = Field(ge=1, description="Day the success metric is read; equals the metric's own window")
     lanes: list[Lane] = Field(min_length=1)
     alternative: PlayAlternative | None = None
+    when: list[str] = Field(
+        default_factory=list, description="Signal ids of this lever, one of which must fire for the play to be offered"
+    )
+    min_team: int = Field(default=1, ge=1, description="Smallest retention team that can run it")
+    pricing: Literal["any", "discounted", "contracted"] = Field(
+        default="any", description="'discounted': presumes discounts exist; 'contracted': only for contract pricing"
+    )
 
     @model_validator(mode="after")
     def _has_fallback(self) -> PlayTemplate:
+        for text in (self.title, self.success_metric, self.short or ""):
+            unknown = _placeholders(text) - PLAY_PLACEHOLDERS
+            if unknown:
+                raise ValueError(f"play {self.id}: unknown placeholders {sorted(unknown)}")
+        window = metric_window_days(self.success_metric)
+        if window is not None and window != self.readout_days:
+            raise ValueError(f"play {self.id}: read-out day {self.readout_days} does not match its metric's {window}-day window")
         kind = self.incentive.kind
         if kind == "percent_discount" and self.incentive.depth_pct is None:
             raise ValueError(f"play {self.id}: percent_discount needs depth_pct")
@@ -140,9 +195,12 @@ class Lever(_Strict):
         stray = set(self.primary_lanes) - set(self.lanes)
         if stray:
             raise ValueError(f"lever {self.id}: primary lanes {sorted(stray)} are not in its lanes")
+        signal_ids = {s.id for s in self.signals}
         for play in self.plays:
             if not set(play.lanes) <= set(self.lanes):
                 raise ValueError(f"lever {self.id}: play {play.id} suits lanes outside the lever's")
+            if set(play.when) - signal_ids:
+                raise ValueError(f"lever {self.id}: play {play.id} waits on unknown signals {sorted(set(play.when) - signal_ids)}")
         if {p.horizon for p in self.plays} != {"short", "medium", "long"}:
             raise ValueError(f"lever {self.id}: plays must cover short, medium and long horizons")
         return self

@@ -14,20 +14,33 @@ from typing import Any
 
 from heuristics.catalogue import Catalogue, Lever, Signal, load_catalogue, resolve_benchmark
 from heuristics.formatting import fmt_count, fmt_money, fmt_multiple, fmt_number, fmt_pct
+from skill.plan.facts import (
+    CategoryBand,
+    Facts,
+    SegmentFacts,
+    segment_share,
+    build_facts,
+    category_band,
+    is_consumable,
+    listed_customer_total,
+)
 from skill.schema import LEVER_IDS, LeverScore, NormalizedInput, Segment
+
+__all__ = ["Assessment", "CategoryBand", "Fired", "assess", "category_band", "format_metric", "is_consumable",
+           "score_levers", "segment_share_pct"]
 
 BUSINESS = "the business"
 
 
 @dataclass(frozen=True)
-class CategoryBand:
-    """The return-rate band for the business's category (or the general one when unknown)."""
+class Fired:
+    """One rule that fired: the structured twin of a rule line, for the plan's short reasons."""
 
-    key: str
-    label: str
-    low_pct: float
-    high_pct: float
-    known: bool
+    lever: str
+    segment: str | None  # None for a business-level rule
+    signal: str
+    points: float
+    text: str
 
 
 @dataclass
@@ -38,88 +51,22 @@ class Assessment:
     benchmarks_used: list[str] = field(default_factory=list)
     category: CategoryBand | None = None
     sizes_assumed: list[str] = field(default_factory=list)
-
-
-def category_band(benchmarks: dict[str, Any], category: str | None) -> CategoryBand:
-    """Match the stated category to a return-rate band by alias (substring either way)."""
-    bands = benchmarks["return_rate"]
-    text = (category or "").strip().lower()
-    if text:
-        for key, band in bands.items():
-            if any(alias in text or (len(text) > 3 and text in alias) for alias in band["aliases"]):
-                return CategoryBand(key, key, band["low_pct"], band["high_pct"], True)
-    general = bands["general"]
-    return CategoryBand("general", "general ecommerce", general["low_pct"], general["high_pct"], False)
-
-
-def is_consumable(benchmarks: dict[str, Any], category: str | None) -> bool:
-    text = (category or "").strip().lower()
-    return bool(text) and any(c in text for c in benchmarks["replenishment"]["consumable_categories"])
+    fired: dict[str, list[Fired]] = field(default_factory=dict)
+    tension_points: dict[str, float] = field(default_factory=dict)
+    facts: Facts | None = None
 
 
 def segment_share_pct(seg: Segment, inp: NormalizedInput) -> float | None:
-    """The larger of revenue and customer share: a segment matters if it is big by either."""
-    shares = [v for v in (seg.metrics.revenue_share_pct, seg.metrics.customer_share_pct) if v is not None]
-    if shares:
-        return max(shares)
-    total = inp.business.customer_count or listed_customer_total(inp)
-    if seg.metrics.customer_count is not None and total:
-        return min(100.0, 100.0 * seg.metrics.customer_count / total)
-    return None
-
-
-def listed_customer_total(inp: NormalizedInput) -> float | None:
-    """Customers across the listed segments, as the base for shares when no business total is given.
-
-    Needs two or more counted segments; segments can overlap, so a share on this base is
-    an estimate and the size line says which base it used.
-    """
-    counts = [s.metrics.customer_count for s in inp.segments if s.metrics.customer_count is not None]
-    return sum(counts) if len(counts) >= 2 else None
-
-
-def repurchase_cycle(seg: Segment, inp: NormalizedInput) -> float | None:
-    return seg.metrics.repurchase_cycle_days or inp.business.repurchase_cycle_days
-
-
-def segment_metric(metric: str, seg: Segment, inp: NormalizedInput) -> float | None:
-    """A segment's value for a stored or derived metric; None when the data does not allow it."""
-    m = seg.metrics
-    if metric == "recency_cycle_ratio":
-        cycle = repurchase_cycle(seg, inp)
-        return m.days_since_last_order / cycle if m.days_since_last_order is not None and cycle else None
-    if metric == "revenue_concentration_x":
-        if m.revenue_share_pct is None or not m.customer_share_pct:
-            return None
-        return m.revenue_share_pct / m.customer_share_pct
-    if metric == "aov_vs_business_pct":
-        return 100.0 * m.aov / inp.business.aov if m.aov is not None and inp.business.aov else None
-    if metric == "value_at_risk_share_pct":
-        total = sum(s.clv.value_at_risk for s in inp.segments if s.clv and s.clv.value_at_risk)
-        if not (seg.clv and seg.clv.value_at_risk and total):
-            return None
-        return 100.0 * seg.clv.value_at_risk / total
-    if metric == "high_churn_risk_share_pct":
-        return seg.clv.high_churn_risk_share_pct if seg.clv else None
-    return getattr(m, metric)
-
-
-def business_metric(metric: str, inp: NormalizedInput, benchmarks: dict[str, Any]) -> float | bool | None:
-    b = inp.business
-    if metric == "cac_to_aov_x":
-        return b.cac / b.aov if b.cac is not None and b.aov else None
-    if metric == "consumable_category":
-        return is_consumable(benchmarks, b.category) or None
-    if metric in ("recency_cycle_ratio", "revenue_concentration_x", "aov_vs_business_pct",
-                  "value_at_risk_share_pct", "high_churn_risk_share_pct"):
-        return None
-    return getattr(b, metric)
+    """The larger of revenue and customer share (or count over a total): a segment matters if it is big by either."""
+    return segment_share(seg, inp, listed_customer_total(inp))[0]
 
 
 def format_metric(metric: str, value: Any, currency: str | None) -> str:
     """Quote a value in the metric's own unit so every rule line reads '12%', '$64', '2.3x'."""
     if isinstance(value, str):
         return value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if metric in ("aov", "cac"):
         return fmt_money(value, currency)
     if metric.endswith("_x") or metric == "recency_cycle_ratio":
@@ -130,19 +77,37 @@ def format_metric(metric: str, value: Any, currency: str | None) -> str:
         return f"{fmt_number(value)} days"
     if metric == "customer_count":
         return fmt_count(value)
+    if metric == "cancel_month":
+        return f"month {fmt_number(value)}"
     return fmt_number(value)
+
+
+def _business_namespace(inp: NormalizedInput) -> SimpleNamespace:
+    """Business figures, formatted, for explain templates ({biz.order_gap_from_days}, {biz.peak_months})."""
+    b = inp.business
+    values: dict[str, str] = {}
+    for name in type(b).model_fields:
+        value = getattr(b, name)
+        if isinstance(value, list):
+            values[name] = ", ".join(value) if value else "the peak season"
+        else:
+            values[name] = "not given" if value is None else format_metric(name, value, b.currency)
+    return SimpleNamespace(**values)
 
 
 class _Rules:
     """Benchmarks resolved for one input (category band included), shared by every lever."""
 
-    def __init__(self, catalogue: Catalogue, inp: NormalizedInput) -> None:
+    def __init__(self, catalogue: Catalogue, facts: Facts) -> None:
         self.benchmarks = catalogue.benchmarks
-        self.inp = inp
-        self.band = category_band(self.benchmarks, inp.business.category)
+        self.facts = facts
+        self.inp = facts.inp
+        self.band = facts.band
         self.scoring = self.benchmarks["scoring"]
         self.used: set[str] = set()
         self.namespace = self._namespace()
+        self.biz = _business_namespace(self.inp)
+        self.fired: list[Fired] = []
 
     def _namespace(self) -> SimpleNamespace:
         """Benchmarks as attributes for the explain templates ({b.repeat_rate.weak_pct})."""
@@ -207,6 +172,7 @@ def _explain(signal: Signal, subject: str, value: Any, rules: _Rules, currency: 
         full_at=fmt(signal.full_at),
         category=rules.band.label,
         b=rules.namespace,
+        biz=rules.biz,
     )
 
 
@@ -221,22 +187,25 @@ class _SegmentResult:
     lines: list[str]
 
 
-def _score_segment(lever: Lever, seg: Segment, rules: _Rules) -> _SegmentResult | None:
-    inp = rules.inp
-    currency = seg.currency or inp.business.currency
+def _score_segment(lever: Lever, sf: SegmentFacts, rules: _Rules) -> _SegmentResult | None:
+    seg = sf.seg
+    currency = sf.currency
     quoted = f"'{seg.name}'"
     raw = 0.0
     lines: list[str] = []
     if seg.lane in lever.primary_lanes and lever.lane_match_points:
         raw += lever.lane_match_points
-        lines.append(_line(lever.id, lever.lane_match_points, f"{quoted} is a {seg.lane.replace('_', ' ')} segment, a lane this lever is built for"))
+        lane = seg.lane.replace("_", " ")
+        text = f"{quoted} is {'an' if lane[0] in 'aeiou' else 'a'} {lane} segment, a lane this lever is built for"
+        lines.append(_line(lever.id, lever.lane_match_points, text))
+        rules.fired.append(Fired(lever.id, seg.name, "lane_match", lever.lane_match_points, text))
     for signal in lever.signals:
         if signal.scope == "business" or (signal.lanes and seg.lane not in signal.lanes):
             continue
-        value = segment_metric(signal.metric, seg, inp)
+        value = sf.metric(signal.metric)
         subject = quoted
         if value is None and signal.scope == "segment_or_business":
-            value = business_metric(signal.metric, inp, rules.benchmarks)
+            value = rules.facts.business_metric(signal.metric)
             subject = f"{quoted} (business figure)"
         if value is None:
             continue
@@ -244,10 +213,12 @@ def _score_segment(lever: Lever, seg: Segment, rules: _Rules) -> _SegmentResult 
         if points is None:
             continue
         raw += points
-        lines.append(_line(lever.id, points, _explain(signal, subject, value, rules, currency)))
+        text = _explain(signal, subject, value, rules, currency)
+        lines.append(_line(lever.id, points, text))
+        rules.fired.append(Fired(lever.id, seg.name, signal.id, points, text))
     if not lines:
         return None
-    share = segment_share_pct(seg, inp)
+    share = sf.share_pct
     scoring = rules.scoring
     if share is None:
         weight = scoring["size_unknown_weight"]
@@ -255,30 +226,31 @@ def _score_segment(lever: Lever, seg: Segment, rules: _Rules) -> _SegmentResult 
     else:
         span = 1 - scoring["size_min_weight"]
         weight = scoring["size_min_weight"] + span * min(1.0, share / scoring["size_full_share_pct"])
-        size_text = _size_text(seg, inp)
+        size_text = _size_text(sf, rules.inp)
     weighted = round(max(0.0, raw) * weight, 1)
     verdict = f"= {weighted:g}" if weighted > 0 else "= 0, not targeted (rules net to zero or below)"
     lines.append(f"{lever.id} x{weight:.2f}: {quoted} subtotal {raw:g} weighted by size ({size_text}) {verdict}")
     return _SegmentResult(seg.name, weighted, lines)
 
 
-def _size_text(seg: Segment, inp: NormalizedInput) -> str:
+def _size_text(sf: SegmentFacts, inp: NormalizedInput) -> str:
+    m = sf.seg.metrics
     parts = []
-    if seg.metrics.customer_share_pct is not None:
-        parts.append(f"{fmt_pct(seg.metrics.customer_share_pct)} of customers")
-    if seg.metrics.revenue_share_pct is not None:
-        parts.append(f"{fmt_pct(seg.metrics.revenue_share_pct)} of revenue")
-    if not parts and seg.metrics.customer_count is not None:
-        share = segment_share_pct(seg, inp)
+    if m.customer_share_pct is not None:
+        parts.append(f"{fmt_pct(m.customer_share_pct)} of customers")
+    if m.revenue_share_pct is not None:
+        parts.append(f"{fmt_pct(m.revenue_share_pct)} of revenue")
+    if not parts and m.customer_count is not None:
+        share = sf.share_pct
         base = "of customers" if inp.business.customer_count else "of the customers in the listed segments"
-        parts.append(f"{fmt_count(seg.metrics.customer_count)} customers"
+        parts.append(f"{fmt_count(m.customer_count)} customers"
                      + (f", {fmt_pct(round(share, 1))} {base}" if share is not None else ""))
     return ", ".join(parts)
 
 
-def _score_lever(lever: Lever, rules: _Rules) -> tuple[float, list[str], list[str]]:
+def _score_lever(lever: Lever, rules: _Rules) -> tuple[float, list[str], list[str], float]:
     inp = rules.inp
-    results = [r for seg in inp.segments if seg.lane in lever.lanes and (r := _score_segment(lever, seg, rules))]
+    results = [r for sf in rules.facts.segments if sf.lane in lever.lanes and (r := _score_segment(lever, sf, rules))]
     lines = [line for r in results for line in r.lines]
     targeted = sorted((r for r in results if r.weighted > 0), key=lambda r: -r.weighted)
     total = 0.0
@@ -294,11 +266,14 @@ def _score_lever(lever: Lever, rules: _Rules) -> tuple[float, list[str], list[st
     for signal in lever.signals:
         if signal.scope != "business":
             continue
-        value = business_metric(signal.metric, inp, rules.benchmarks)
+        value = rules.facts.business_metric(signal.metric)
         points = None if value is None else _signal_points(signal, value, rules)
         if points is not None:
             total += points
-            lines.append(_line(lever.id, points, _explain(signal, BUSINESS, value, rules, inp.business.currency)))
+            text = _explain(signal, BUSINESS, value, rules, inp.business.currency)
+            lines.append(_line(lever.id, points, text))
+            rules.fired.append(Fired(lever.id, None, signal.id, points, text))
+    boost = 0.0
     if inp.main_tension and inp.main_tension in lever.tensions and total > 0:
         # The first tension a lever lists is the problem it exists to solve; later ones it only helps.
         primary = lever.tensions[0] == inp.main_tension
@@ -317,22 +292,30 @@ def _score_lever(lever: Lever, rules: _Rules) -> tuple[float, list[str], list[st
             f"{lever.id} +0: no rule fired (no segment in lanes {', '.join(lane.replace('_', ' ') for lane in lever.lanes)} "
             "with a qualifying metric, and no business-level signal)"
         )
-    return score, lines, [r.name for r in targeted]
+    return score, lines, [r.name for r in targeted], round(boost * multiplier, 1)
 
 
-def assess(inp: NormalizedInput, catalogue: Catalogue | None = None) -> Assessment:
-    """Score every lever and record the benchmarks and size assumptions the scores relied on."""
+def assess(inp: NormalizedInput, catalogue: Catalogue | None = None, facts: Facts | None = None) -> Assessment:
+    """Score every lever and record the benchmarks, size assumptions and fired rules the scores relied on.
+
+    `facts` is the per-segment view the plan computed (skill.plan.facts); it is built here when not given.
+    """
     catalogue = catalogue or load_catalogue()
-    rules = _Rules(catalogue, inp)
+    facts = facts or build_facts(inp, catalogue.benchmarks)
+    rules = _Rules(catalogue, facts)
     scored = [(lever_id, *_score_lever(catalogue.levers[lever_id], rules)) for lever_id in LEVER_IDS]
     # sorted() is stable and LEVER_IDS fixes the input order, so ties keep catalogue order.
     ranked = sorted(scored, key=lambda item: -item[1])
     scores = [
         LeverScore(id=lever_id, rank=rank, score=score, rationale=lines, segments=segments)
-        for rank, (lever_id, score, lines, segments) in enumerate(ranked, start=1)
+        for rank, (lever_id, score, lines, segments, _) in enumerate(ranked, start=1)
     ]
-    sizes_assumed = [s.name for s in inp.segments if segment_share_pct(s, inp) is None]
-    return Assessment(scores, sorted(rules.used), rules.band, sizes_assumed)
+    fired: dict[str, list[Fired]] = {lever_id: [] for lever_id in LEVER_IDS}
+    for item in rules.fired:
+        fired[item.lever].append(item)
+    sizes_assumed = [sf.name for sf in facts.segments if sf.share_pct is None]
+    tension_points = {lever_id: boost for lever_id, _, _, _, boost in scored}
+    return Assessment(scores, sorted(rules.used), rules.band, sizes_assumed, fired, tension_points, facts)
 
 
 def score_levers(inp: NormalizedInput) -> list[LeverScore]:

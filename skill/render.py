@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from heuristics import load_catalogue
 from heuristics.formatting import fmt_count, fmt_money, fmt_pct
+from skill.plan.confidence import LIMITS
 from skill.schema import NormalizedInput, Plan, Segment
 
 if TYPE_CHECKING:
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
     from skill.orders.models import OrdersAnalysis
 
 MISSING = "—"
+LIMITS_SHORT = ("Built only from the data provided: no access to your store, CRM, ESP, ad or analytics systems; nothing is "
+                "sent, scheduled or applied automatically, and you approve every message, audience and incentive.")
+# The appendix shows the strongest rule lines of the top levers; the structured plan keeps every line.
+APPENDIX_LEVERS, APPENDIX_LINES = 3, 2
 HORIZON_TITLES = (("short", "Short (0-30 days)"), ("medium", "Medium (30-90 days)"), ("long", "Long (90+ days)"))
 
 # Markdown's inline specials plus `#` (headings) and `~` (strikethrough); `<`, `>` and `&` become entities.
@@ -76,7 +81,7 @@ def _diagnosis_rows(plan: Plan, inp: NormalizedInput) -> list[dict[str, str]]:
                 "repeat_rate": fmt_pct(m.repeat_rate_pct) if m.repeat_rate_pct is not None else MISSING,
                 "margin": fmt_pct(margin) if margin is not None else MISSING,
                 "key_finding": (findings.get(seg.name) or [MISSING])[0],
-                "other_findings": (findings.get(seg.name) or [])[1:],
+                "other_findings": [],
             }
         )
     return rows
@@ -134,12 +139,6 @@ def _incentive(play_incentive: Any) -> str:
     return kind.replace("_", " ")
 
 
-def _reasons(lever_id: str, lines: list[str]) -> list[str]:
-    """Rule lines without the lever-id prefix, which the heading already names."""
-    prefix = f"{lever_id} "
-    return [line.removeprefix(prefix) for line in lines]
-
-
 def _roadmap(plan: Plan) -> list[dict[str, Any]]:
     """Moves per horizon, one line per play with every segment it applies to."""
     titles = {lever_id: lever.title for lever_id, lever in load_catalogue().levers.items()}
@@ -152,29 +151,39 @@ def _roadmap(plan: Plan) -> list[dict[str, Any]]:
     return sections
 
 
-def _summary(plan: Plan, inp: NormalizedInput, titles: dict[str, str]) -> dict[str, Any]:
-    top = [s for s in plan.levers if s.score > 0][:3]
-    return {
-        "segments": len(inp.segments),
-        "top": [{"title": titles[s.id], "score": s.score, "segments": s.segments} for s in top],
-        "tension": _tension_note(plan, inp, titles, top),
-        "confidence": plan.confidence,
-        "constraints": bool(inp.constraints.max_discount_pct is not None or inp.constraints.banned_channels
-                            or inp.constraints.no_free_product),
-    }
+_RULE_LINE = re.compile(r"^(?P<lever>[a-z_]+) (?P<points>[+-][\d.]+): (?P<text>.*)$")
 
 
-def _tension_note(plan: Plan, inp: NormalizedInput, titles: dict[str, str], top: list[Any]) -> str | None:
-    """When the operator named a problem and its lever is not in the top three, say where it is and why."""
-    if inp.main_tension is None:
+_BOOKKEEPING = ("best target", "the stated main tension")
+_QUOTED_TITLE = re.compile(r"'([^']{40,})'")
+
+
+def _short_note(note: str) -> str:
+    """A constraint note with long quoted play titles cut to their first words (the plan's notes keep them whole)."""
+    return _QUOTED_TITLE.sub(lambda m: "'" + " ".join(m.group(1).split()[:5]) + "…'", note)
+
+
+def _appendix_lines(lever_id: str, lines: list[str]) -> list[str]:
+    """Fired data rules with integer points, strongest first; lane, size-weight and tension lines stay in the JSON."""
+    out = []
+    for line in lines:
+        match = _RULE_LINE.match(line)
+        if (match is None or match["lever"] != lever_id or match["text"].startswith(_BOOKKEEPING)
+                or "a lane this lever is built for" in match["text"]):
+            continue
+        points = round(float(match["points"]))
+        if points:
+            out.append((abs(points), f"{points:+d} {match['text']}"))
+    return [text for _, text in sorted(out, key=lambda item: -item[0])]
+
+
+def _reading(plan: Plan) -> dict[str, Any] | None:
+    check = plan.reading_check
+    if check is None:
         return None
-    built_for = [lever_id for lever_id, lever in load_catalogue().levers.items() if lever.tensions[:1] == [inp.main_tension]]
-    ranked = [s for s in plan.levers if s.id in built_for]
-    if not ranked or any(s.id in built_for for s in top):
-        return None
-    best = min(ranked, key=lambda s: s.rank)
-    return (f"You named {inp.main_tension.replace('_', ' ')} as the main problem: {titles[best.id]}, the highest-ranked lever built for it, "
-            f"ranks {best.rank} (score {best.score}); its rule lines below show what holds it back.")
+    coverage = (f"{fmt_pct(check.coverage_pct)} of the numbers in the notes were placed." if check.coverage_pct is not None
+                else "")
+    return {"coverage": coverage, "placed": check.placed, "not_placed": check.not_placed, "conflicts": check.conflicts}
 
 
 def render_markdown(plan: Plan, inp: NormalizedInput) -> str:
@@ -182,13 +191,17 @@ def render_markdown(plan: Plan, inp: NormalizedInput) -> str:
     titles = {lever_id: lever.title for lever_id, lever in load_catalogue().levers.items()}
     segments: dict[str, Segment] = {s.name: s for s in inp.segments}
     context = {
-        "summary": _summary(plan, inp, titles),
+        "reading": _reading(plan),
+        "this_week": plan.this_week,
+        "business": plan.business_findings,
+        "goal_note": plan.goal_note,
         "diagnosis": _diagnosis_rows(plan, inp),
         "value_rows": _value_rows(inp),
         "value_basis": _value_basis(inp),
         "levers": [
-            {"rank": s.rank, "title": titles[s.id], "id": s.id, "score": s.score, "segments": s.segments,
-             "reasons": _reasons(s.id, s.rationale)}
+            {"rank": s.rank, "title": titles[s.id], "id": s.id, "score": int(round(s.score)), "segments": s.segments,
+             "reason": s.reason,
+             "lines": _appendix_lines(s.id, s.rationale)[:APPENDIX_LINES] if s.score > 0 and s.rank <= APPENDIX_LEVERS else []}
             for s in plan.levers
         ],
         "packages": [
@@ -198,10 +211,12 @@ def render_markdown(plan: Plan, inp: NormalizedInput) -> str:
                 "size": _size_label(segments.get(pkg.segment)),
                 "plays": [
                     {"title": p.title, "lever": titles[p.lever], "owner": p.owner, "channel": p.channel.replace("_", " "),
-                     "incentive": _incentive(p.incentive), "success_metric": p.success_metric, "horizon": p.horizon}
+                     "incentive": _incentive(p.incentive), "success_metric": p.success_metric, "horizon": p.horizon,
+                     "readout": p.readout_days or "—", "also_for": p.also_for}
                     for p in pkg.plays
                 ],
-                "notes": pkg.notes,
+                "notes": [_short_note(n) for n in pkg.notes],
+                "shared": pkg.shared,
             }
             for pkg in plan.packages
         ],
@@ -211,7 +226,7 @@ def render_markdown(plan: Plan, inp: NormalizedInput) -> str:
         "margin_impact": plan.margin_impact,
         "measurement": plan.measurement,
         "assumptions": plan.assumptions,
-        "limits": plan.limits,
+        "limits": [LIMITS_SHORT, *plan.limits[len(LIMITS):]] if plan.limits[:len(LIMITS)] == list(LIMITS) else plan.limits,
         "confidence": plan.confidence,
         "confidence_reason": plan.confidence_reason or f"Confidence is {plan.confidence}.",
         "warnings": inp.warnings,

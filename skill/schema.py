@@ -218,12 +218,19 @@ class Play(_Model):
     incentive: Incentive = Field(default_factory=Incentive)
     success_metric: str
     horizon: Horizon
+    readout_days: int | None = Field(default=None, ge=1, description="Day the success metric is read, matching its window")
+    also_for: list[str] = Field(
+        default_factory=list, description="Other segments this same play row also targets (listed once, in this package)"
+    )
 
 
 class SegmentPackage(_Model):
     segment: str
     lane: Lane
     plays: list[Play] = Field(default_factory=list)
+    shared: list[str] = Field(
+        default_factory=list, description="Plays that also run for this segment, listed once under another segment"
+    )
     notes: list[str] = Field(default_factory=list, description="Constraint substitutions and drops")
 
 
@@ -233,6 +240,7 @@ class LeverScore(_Model):
     score: float = Field(ge=0, le=100)
     rationale: list[str] = Field(description="One line per rule that fired")
     segments: list[str] = Field(default_factory=list, description="Segments this lever targets")
+    reason: str = Field(default="", description="The one rule line that matters most, for the ranked list")
 
 
 class HorizonMove(_Model):
@@ -247,6 +255,26 @@ class Horizons(_Model):
     long: list[HorizonMove] = Field(default_factory=list, description="90 days and beyond")
 
 
+class WeekMove(_Model):
+    """One of the three moves to start this week."""
+
+    title: str
+    lever: LeverId
+    segments: list[str]
+    owner: str
+    because: str = Field(description="The input number that justifies the move")
+    expected: str = Field(description="Expected effect as a range, with its basis")
+
+
+class ReadingCheck(_Model):
+    """What the reader placed and could not place, shown first when coverage is low or values conflict."""
+
+    coverage_pct: float | None = None
+    placed: list[str] = Field(default_factory=list)
+    not_placed: list[str] = Field(default_factory=list)
+    conflicts: list[str] = Field(default_factory=list)
+
+
 class SegmentDiagnosis(_Model):
     segment: str
     lane: Lane
@@ -254,8 +282,12 @@ class SegmentDiagnosis(_Model):
 
 
 class Plan(_Model):
+    reading_check: ReadingCheck | None = Field(default=None, description="Set when the notes were read with gaps or conflicts")
+    this_week: list[WeekMove] = Field(default_factory=list, description="The three moves to start now")
     diagnosis: list[SegmentDiagnosis] = Field(default_factory=list)
+    business_findings: list[str] = Field(default_factory=list, description="Business-wide signals the input gave (NPS, CAC trend, ...)")
     levers: list[LeverScore] = Field(default_factory=list)
+    goal_note: str | None = Field(default=None, description="How the stated main worry shaped the ranking")
     packages: list[SegmentPackage] = Field(default_factory=list)
     horizons: Horizons = Field(default_factory=Horizons)
     revenue_impact: list[str] = Field(default_factory=list)

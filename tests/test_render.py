@@ -11,6 +11,7 @@ from skill.render import md, render_markdown
 
 SECTIONS = [
     "# LTV action plan",
+    "## This week",
     "## Segment diagnosis",
     "## Ranked LTV levers",
     "## Action packages",
@@ -24,6 +25,7 @@ SECTIONS = [
     "## Assumptions",
     "## Limits",
     "## Confidence",
+    "## Why these ranks",
 ]
 
 HOSTILE = "Evil | name <script>alert(1)</script>\n# heading `code` *bold* [link](x)"
@@ -63,7 +65,7 @@ def test_hostile_segment_name_cannot_break_the_table_or_inject_html():
     text = render(inp)
     rows = diagnosis_rows(text)
     assert len(rows) == 4  # header, rule, two segments
-    assert {unescaped_pipes(row) for row in rows} == {9}
+    assert {unescaped_pipes(row) for row in rows} == {8}
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert not any(line.startswith("# heading") for line in text.splitlines())
     assert "`code`" not in text and "\\`code\\`" in text
@@ -73,7 +75,7 @@ def test_package_tables_keep_their_column_count_with_a_hostile_name():
     text = render(make_input([segment(HOSTILE, "dormant", customer_count=100, aov=30)]))
     section = text.split("## Action packages", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("|")]
-    assert rows and {unescaped_pipes(row) for row in rows} == {8}
+    assert rows and {unescaped_pipes(row) for row in rows} == {7}
     heading = next(line for line in section.splitlines() if line.startswith("### Evil"))
     assert "\n" not in heading and "&lt;script&gt;" in heading
 
@@ -90,18 +92,26 @@ def test_missing_metrics_show_a_dash():
     text = render(make_input([segment("Sparse", "new", customer_count=100)]))
     row = next(line for line in diagnosis_rows(text) if line.startswith("| Sparse"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    assert cells[3:7] == ["—", "—", "—", "—"]
+    assert cells[2:6] == ["—", "—", "—", "—"]
 
 
-def test_summary_names_top_levers_and_confidence():
+def test_the_plan_opens_with_three_moves_for_this_week():
     text = render(dtc_apparel())
-    summary = text.split("\n\n", 2)[1]
-    assert "**Second purchase** (score" in summary and "Confidence: **medium**" in summary
+    assert text.split("\n\n", 2)[1] == "## This week"
+    week = text.split("## This week", 1)[1].split("\n## ", 1)[0]
+    moves = [line for line in week.splitlines() if line[:3] in ("1. ", "2. ", "3. ")]
+    assert len(moves) == 3
+    for move in moves:
+        assert "owner:" in move and "Why:" in move and "Expected:" in move and re.search(r"\d", move)
+    assert "**Medium.**" in text
 
 
-def test_lever_reasons_are_listed_with_numbers():
+def test_rule_lines_sit_in_the_appendix_with_integer_points():
     text = render(dtc_apparel())
-    assert "- +13: 'One-time buyers' repeat rate 12% is below the 15% weak threshold (benchmark 20-35%)" in text
+    body, appendix = text.split("## Why these ranks", 1)
+    assert "+13 'One-time buyers' repeat rate 12% is below the 15% weak threshold (benchmark 20-35%)" in appendix
+    assert "weighted by size" not in text and "subtotal" not in text
+    assert not re.search(r"\| \d+\.\d \|", body)  # scores are integers
 
 
 def test_revenue_and_margin_sections_are_separate():
@@ -128,6 +138,6 @@ def test_a_stated_problem_whose_lever_ranks_low_is_called_out():
                     gross_margin_pct=30)]
     inp = make_input(segs, main_tension="returns")
     markdown = render_markdown(build_plan(inp), inp)
-    assert "You named returns as the main problem: Return reduction" in markdown
+    assert "You named returns as the main worry but gave no numbers for it: Return reduction is placed in the top 3" in markdown
     unstated = make_input(segs)
     assert "You named" not in render_markdown(build_plan(unstated), unstated)

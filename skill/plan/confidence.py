@@ -1,0 +1,202 @@
+"""Step 7: how far to trust the plan, what it assumed, what it could not read, and its limits.
+
+Confidence separates a number the notes never gave ("not given") from one they gave that the
+reader could not place ("could not read", from `inp.reading.not_placed`). When the reading
+shows low coverage or conflicting values, the plan opens with what was placed and what was
+not, so the operator can correct the input and re-plan. Text from the notes is data: anything
+instruction-like is withheld rather than quoted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from heuristics import Assessment, Catalogue
+from heuristics.formatting import fmt_number, fmt_pct
+from skill.plan.facts import Facts
+from skill.plan.plays import PlaySelection
+from skill.plan.size import Impact, effect_unit
+from skill.schema import NormalizedInput, ReadingCheck, SegmentPackage
+
+CONFIDENCE_STEPS = ("low", "medium", "high")
+LOW_COVERAGE_PCT = 70
+MAX_LISTED_PLACED, MAX_LISTED_UNPLACED = 12, 8
+SNIPPET_CHARS = 90
+WITHHELD = "[instruction-like text withheld]"
+
+LIMITS = (
+    "This plan is based only on the data provided; it has not seen your store, CRM or order history beyond that.",
+    "No access to live CRM, ESP, ad accounts or analytics systems: every figure comes from the input or a stated benchmark.",
+    "Nothing is sent, scheduled or applied automatically; the tool only writes this plan.",
+    "The operator approves every message, audience and incentive before anything goes out.",
+)
+
+_INSTRUCTION_LIKE = re.compile(
+    r"\b(ignore|disregard|override|forget|jailbreak|pretend)\b|system prompt|instructions?\b|you are now|as an ai|"
+    r"\bact as\b|do not follow|忽略|無視|无视",
+    re.IGNORECASE,
+)
+
+
+def safe_snippet(text: str) -> str:
+    """A notes snippet fit to quote: instruction-like text withheld, one line, cut to a readable length."""
+    flat = " ".join(text.split())
+    if _INSTRUCTION_LIKE.search(flat):
+        return WITHHELD
+    return flat if len(flat) <= SNIPPET_CHARS else flat[: SNIPPET_CHARS - 1].rstrip() + "…"
+
+
+def safe_warning(warning: str) -> str:
+    """A reader warning with any quoted instruction-like text withheld."""
+    return re.sub(r"'([^']*)'", lambda m: f"'{WITHHELD}'" if _INSTRUCTION_LIKE.search(m.group(1)) else m.group(0), warning)
+
+
+def reading_check(inp: NormalizedInput) -> ReadingCheck | None:
+    """The 'what I read / what I could not place' block, when coverage is below 70% or values conflict."""
+    reading = inp.reading
+    if reading is None:
+        return None
+    low = reading.coverage_pct is not None and reading.coverage_pct < LOW_COVERAGE_PCT
+    if not (low or reading.conflicts):
+        return None
+    placed = [f"{item.placed_in}: {safe_snippet(item.text)}" for item in reading.placed if item.placed_in]
+    if len(placed) > MAX_LISTED_PLACED:
+        placed = placed[:MAX_LISTED_PLACED] + [f"… and {len(placed) - MAX_LISTED_PLACED} more (see the input)"]
+    unplaced = []
+    for item in reading.not_placed:
+        line = f"'{safe_snippet(item.snippet or item.text)}'"
+        if item.reason and line != f"'{WITHHELD}'":
+            line += f" ({safe_snippet(item.reason)})"
+        if line not in unplaced:
+            unplaced.append(line)
+    if len(unplaced) > MAX_LISTED_UNPLACED:
+        unplaced = unplaced[:MAX_LISTED_UNPLACED] + [f"… and {len(unplaced) - MAX_LISTED_UNPLACED} more"]
+    return ReadingCheck(coverage_pct=reading.coverage_pct, placed=placed, not_placed=unplaced,
+                        conflicts=[safe_snippet(c) for c in reading.conflicts])
+
+
+def _unread_near(name: str, inp: NormalizedInput) -> int:
+    """How many numbers the reader could not place in snippets that mention this segment."""
+    if inp.reading is None:
+        return 0
+    key = name.lower()
+    return sum(1 for item in inp.reading.not_placed if key in (item.snippet or "").lower())
+
+
+def plan_confidence(facts: Facts) -> tuple[str, list[str]]:
+    """Input confidence, lowered a step when half the segments lack key metrics or much of the notes went unread."""
+    inp = facts.inp
+    level = inp.confidence
+    reasons = [f"the input was read with {inp.confidence} confidence"] if inp.confidence != "high" else []
+    if not facts.segments:
+        return "low", reasons + ["no customer segments were provided"] + _warning_reason(inp)
+    by_gap: dict[str, list[str]] = {}
+    unread = []
+    for sf in facts.segments:
+        near = _unread_near(sf.name, inp)
+        if near and sf.gaps:
+            unread.append(f"'{sf.name}' ({', '.join(sf.gaps)}; {near} number{'s' if near != 1 else ''} near it could not be placed)")
+            continue
+        for gap in sf.gaps:
+            by_gap.setdefault(gap, []).append(f"'{sf.name}'")
+    thin = sum(1 for sf in facts.segments if len(sf.gaps) >= 2)
+    if thin and 2 * thin >= len(facts.segments):
+        level = CONFIDENCE_STEPS[max(0, CONFIDENCE_STEPS.index(level) - 1)]
+        reasons.append(f"{thin} of {len(facts.segments)} segments lack two or more key metrics")
+    if by_gap:
+        reasons.append("not given in the notes: " + "; ".join(f"{gap} for {', '.join(names)}" for gap, names in by_gap.items()))
+    if unread:
+        reasons.append("given but could not be read: " + "; ".join(unread))
+    reading = inp.reading
+    if reading is not None and reading.not_placed:
+        coverage = f" ({fmt_pct(reading.coverage_pct)} of the numbers placed)" if reading.coverage_pct is not None else ""
+        reasons.append(f"{len(reading.not_placed)} number(s) in the notes could not be placed{coverage}")
+        if reading.coverage_pct is not None and reading.coverage_pct < LOW_COVERAGE_PCT and level != "low":
+            level = CONFIDENCE_STEPS[CONFIDENCE_STEPS.index(level) - 1]
+    if reading is not None and reading.conflicts:
+        reasons.append(f"{len(reading.conflicts)} value(s) were given twice with different numbers")
+    if not reasons:
+        source = "measured from order data" if inp.source == "orders" else "read with high confidence"
+        reasons.append(f"the input was {source} and most segments carry the key metrics")
+    return level, reasons + _warning_reason(inp)
+
+
+def _warning_reason(inp: NormalizedInput) -> list[str]:
+    count = len(inp.warnings)
+    return [f"{count} input warning{'s' if count != 1 else ''} (under Limits) may hide a misread number"] if count else []
+
+
+def confidence_statement(level: str, reasons: list[str]) -> str:
+    statement = f"Confidence is {level} because {'; '.join(reasons)}."
+    if level == "low":
+        statement += (" Treat scores and estimates as directional; adding segment sizes, AOV, repeat rate and "
+                      "gross margin (or an order export) would raise it.")
+    return statement
+
+
+def assumptions(facts: Facts, assessment: Assessment, impacts: list[Impact], catalogue: Catalogue,
+                packages: list[SegmentPackage], bench: dict[str, Any]) -> list[str]:
+    inp = facts.inp
+    out: list[str] = []
+    used = set(assessment.benchmarks_used) | {"repeat_rate"}
+    sources = [bench[s].get("short") or bench[s]["source"] for s in sorted(used)
+               if s != "return_rate" and isinstance(bench.get(s), dict) and bench[s].get("source")]
+    if sources:
+        out.append("Benchmarks relied on (public DTC rules of thumb): " + "; ".join(sources) + ".")
+    band = facts.band
+    if band.known:
+        out.append(f"Return rates judged against the {band.label} band of {fmt_number(band.low_pct)}-{fmt_number(band.high_pct)}%.")
+    elif any(s.seg.metrics.return_rate_pct is not None for s in facts.segments) or inp.business.return_rate_pct is not None:
+        stated = f" ('{inp.business.category}' did not match a known category)" if inp.business.category else ""
+        out.append(f"Category not known{stated}: return rates judged against the general "
+                   f"{fmt_number(band.low_pct)}-{fmt_number(band.high_pct)}% band.")
+    if assessment.sizes_assumed:
+        names = ", ".join(f"'{n}'" for n in assessment.sizes_assumed)
+        out.append(f"{names} {'has' if len(assessment.sizes_assumed) == 1 else 'have'} no revenue or customer share: "
+                   "weighted as mid-sized in the lever scores.")
+    if inp.source == "orders":
+        measured = sorted({field for sf in facts.segments for field in sf.seg.measured})
+        out.append("Measured from the order export, not assumed: " + (", ".join(f.replace("_", " ") for f in measured) or "nothing")
+                   + ". Benchmarks above are the only outside figures.")
+    if any(i.orders_basis in ("default", "cycle") for i in impacts):
+        out.append("Orders per year not given: 365 / the stated repurchase cycle where there is one, else "
+                   f"{fmt_number(bench['defaults']['orders_per_year_when_missing'])} order a year (marked in each line).")
+    bases = [f"{catalogue.levers[lid].title} {effect_unit(lid, catalogue)}"
+             for lid in sorted({pkg.plays[0].lever for pkg in packages if pkg.plays})]
+    if bases:
+        out.append("Effect ranges are benchmarks, not promises: " + "; ".join(bases) + ".")
+    if not (inp.business.currency or any(s.seg.currency for s in facts.segments)):
+        out.append("Currency not stated: money is shown without a symbol.")
+    return out
+
+
+def constraint_notes(facts: Facts, selection: PlaySelection) -> list[str]:
+    inp = facts.inp
+    c, op = inp.constraints, inp.operating
+    lines = []
+    if c.max_discount_pct is not None:
+        lines.append("No discounts of any kind (percent, fixed, store credit) in any play." if c.max_discount_pct == 0
+                     else f"Percent discounts capped at {fmt_pct(c.max_discount_pct)}; fixed discounts excluded because their depth cannot be checked.")
+    if op.pricing is not None:
+        how = "contracted" if op.pricing == "contracted" else "never discounted"
+        lines.append(f"Prices are {how}: no discount, promotion or code-audit plays, and no margin credited from discounts.")
+    if c.banned_channels:
+        lines.append(f"Banned channels, never used: {', '.join(c.banned_channels)}.")
+    if facts.unreachable_channels:
+        stated = ", ".join(op.channels_available) if op.channels_available else "as stated"
+        lines.append(f"Channels that exist ({stated}): no play uses {', '.join(facts.unreachable_channels)}.")
+    if c.no_free_product:
+        lines.append("No free products: gift and sample plays use their non-product alternative.")
+    if op.customer_owner is not None:
+        lines.append(f"Customer-facing plays are owned by whoever owns the customer: {op.customer_owner.replace('_', ' ')}.")
+    lines.extend(selection.capacity_notes)
+    changed = sum(len(p.notes) for p in selection.packages)
+    if changed:
+        lines.append(f"{changed} play change(s) were made to respect these rules; see each package's notes.")
+    for other in c.other:
+        lines.append(f"Not machine-checked, review each play against it by hand: {safe_snippet(other)}")
+    if not lines:
+        lines.append("No constraints were stated: plays use the catalogue's default incentives (up to 20% off). "
+                     "State a discount cap, banned channels or a no-free-product rule to restrict them.")
+    return lines
