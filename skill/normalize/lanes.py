@@ -24,10 +24,10 @@ NAME_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("dormant", _rx(r"dormant|lapsed|inactiv\w*|churned|cancell?ed|canceled|sleep\w*|asleep|hibernat\w*|win-?back|gone quiet|quiet|dormid\w*"
                     r"|schlafend\w*|verloren|ex[- ]\w+|former|lost|expired|uninstall\w*|沉睡|休眠|流失|睡着|睡著|已取消|取消|不活跃|不活躍|未購|未购|沒買|没买|未下單|未下单")),
     ("at_risk", _rx(r"at[- ]risk|lapsing|slipping|cooling|skipp\w*|paus\w*|\bdue\b|overdue|late|non[- ]?completers?|stalled|暂停|暫停|風險|风险|待回购|該回購")),
-    ("return_risk", _rx(r"returners?|\breturns?\b|refund\w*|high[- ]returns?|bracket\w*|multi[- ]?(?:size|talla)|serial|高退貨|高退货|退貨客|退货客")),
+    ("return_risk", _rx(r"returners?|\breturns?\b|refund\w*|high[- ]returns?|bracket\w*|multi[- ]?(?:size|talla)|serial|高退貨|高退货|退貨|退货|退款")),
     ("new", _rx(r"\bnew\b|\bnewbies?\b|first[- ]?(?:time|timers?|order|purchase)|newcomers?|recently acquired|\btrials?\b|in trial|starters?|welcome"
-                r"|nuev[oa]s?|\bneu\w*|erstkäufer|新客|首单|首單|首購|首购|新会员|新會員|新用户")),
-    ("one_time", _rx(r"one[- ]?time|one[- ]and[- ]done|\bonce\b|single|one[- ]?off|one[- ](?:bag|box|book|case|pair|item|jacket|bed)|1x"
+                r"|nuev[oa]s?|\bneu\w*|erstkäufer|sampler|taster|新客|首单|首單|首購|首购|新会员|新會員|新用户|尝鲜|嘗鮮|试用|試用|体验|體驗")),
+    ("one_time", _rx(r"one[- ]?time|one[- ]and[- ]done|\bonce\b|una[- ]vez|einmal|single|one[- ]?off|one[- ](?:bag|box|book|case|pair|item|jacket|bed)|1x"
                      r"|never reorder\w*|\bgift\w*|occasion\w*|seasonal|holiday|xmas|christmas|\bsympathy\b|registry|一次性|只买一次|只買一次|单次|單次|送禮|送礼|禮品|礼品|節日|节日|節慶|节庆|中秋|聖誕|圣诞")),
     ("subscriber", _rx(r"subscri\w*|\bsubs?\b|auto-?ship|autoship|subscribe|membership|\bclub\b|recurring|refill|\bplans?\b|weekly box|monthly box"
                        r"|suscri\w*|abo\w*|訂閱|订阅|周订|週訂|月订|月訂|定期|会员订|訂購會員")),

@@ -37,7 +37,7 @@ FIELD_WORDS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ),
     (
         "repurchase_cycle_days",
-        _rx(r"\bevery\b|cycle|cadence|interval|between (?:orders|purchases)|replenish\w*|週期|周期|每隔"),
+        _rx(r"\bevery\b|cycle|cadence|interval|between (?:orders|purchases)|replenish\w*|週期|周期|每隔|每(?=\s?\d)|cada"),
         frozenset({"days", "count"}),
     ),
     (
@@ -60,7 +60,7 @@ FIELD_WORDS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         "repeat_rate_pct",
         _rx(
             r"repeat|\brr\b|re-?order|re-?purchase|comes? back|came back|returning|buy again|bought again|order again|second (?:order|purchase)"
-            r"|2nd (?:order|purchase)|retention|retain|回購|回购|複購|复购|再購|再购|回頭|回头"
+            r"|2nd (?:order|purchase)|retention|retain|回購|回购|複購|复购|再購|再购|回頭|回头|续费率|續費率|续订率|續訂率"
         ),
         frozenset({"pct", "count"}),
     ),

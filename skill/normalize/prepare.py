@@ -28,7 +28,7 @@ _I = re.IGNORECASE
 # --- chat and transcript furniture ------------------------------------------------------------
 _SLACK_HEADER = re.compile(r"^[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}\s+\d{1,2}:\d{2}(?:\s?[AP]M)?$", _I)
 _STAMP = re.compile(r"^\s*(?:\[\s*(?:\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{2,4})?,?\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AP]M)?\s*\]|\(?\d{1,2}:\d{2}:\d{2}\)?|\d{1,2}:\d{2}(?:\s?[AP]M)?\s+(?=[A-Z]))\s*", _I)
-_SPEAKER = re.compile(r"^((?:[A-Z][\w.'-]*|@[\w.-]+)(?: [A-Z][\w.'-]*){0,2})(\s*\([^()]{1,30}\))?\s*:\s+(?=\S)")
+_SPEAKER = re.compile(r"^((?:[A-Z][\w.'-]*|@[\w.-]+)(?: [A-Z][\w.'-]*){0,2})(\s*\([A-Za-z&/ .-]{1,14}\))?\s*:\s+(?=\S)")
 # Words that make a "Label:" a segment or a metric, never a person speaking.
 _NOT_A_SPEAKER = re.compile(
     r"\b(?:vips?|customers?|clients?|buyers?|members?|subscri\w*|segments?|tiers?|cohorts?|groups?|lapsed|dormant|new|repeat\w*|loyal\w*"
@@ -73,7 +73,8 @@ _SPOKEN_HUNDREDS = re.compile(
 _VAGUE = re.compile(r"\b(hundreds|thousands|dozens|a couple|a few|cientos|miles)\b", _I)
 _SPANISH = re.compile(r"\b(?:clientes|clientas|pedidos|compran|devoluciones|tienda|nuestro|nuestra|también|todo|más|pero|meses|años|hace)\b", _I)
 _GERMAN = re.compile(r"\b(?:Kunden|Bestellungen|wir|und|nicht|pro Jahr|Monate|Jahre|Umsatz|keine)\b")
-_COMMA_DECIMAL = re.compile(r"(?<![\d,.])(\d{1,3}),(\d{1,2})(?![\d,])")
+_COMMA_DECIMAL = re.compile(r"(?<![\d,.])(\d{1,3}),(\d{1,2})(?!\d|,\d)")
+_CSV_ROW = re.compile(r"^[^,\n]*,\S[^,\n]*,\S[^,\n]*,\S")  # three or more commas with no space after them
 _DOT_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+)(?![\d.,]\d)")
 _ONE_YEAR_WORDS = re.compile(
     r"\b(?:un|una|ein|einem|einer|(?<=over )a|(?<=than )a|(?<=in )a|(?<=for )a|(?<=past )a|(?<=last )a|(?<=within )a)"
@@ -150,7 +151,7 @@ def spell_numbers(text: str, european: bool = False, languages: tuple[str, ...] 
         text = _chinese_numerals(text)
     if european:
         text = _DOT_THOUSANDS.sub(lambda m: m.group(1).replace(".", ""), text)
-    if text.count(",") < 3 and "\t" not in text:  # a CSV row's commas are separators
+    if not _CSV_ROW.search(text) and "\t" not in text:  # a CSV row's commas are separators
         text = _COMMA_DECIMAL.sub(r"\1.\2", text)  # "3,5" and "94,50": a thousands group always has three digits
     if not re.search(r"[A-Za-z]", text):
         return _CN_CHENG.sub(lambda m: f"{float(m.group(1)) * 10:g}%", text)

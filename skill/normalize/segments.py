@@ -20,7 +20,7 @@ PEOPLE_NOUNS = (
     r"|visitors|owners|accounts|stores|stockists|boutiques|families|gifters|givers|riders|users|merchants|parents|fans"
     r"|hunters|seekers|crowd|guys|regulars|vips|collectors|collecters|readers|students|learners|households|restaurants"
     r"|trucks|offices|teams|brewers|drinkers|lovers|addicts|rats|heads|gearheads|bingers|stackers|swappers|upgraders"
-    r"|completers|finishers|alumni|newbies|installs|cuentas|tiendas|restaurantes|familias|personas|subscriptions?|cafés|cafes|shops|salons|gyms|clinics|bars|hotels|studios|schools|venues|practices|builders|timers|one-timers|first-timers|cancellers|cancelers|churners|returners|bracketers|browsers|ones|club|tier"
+    r"|completers|finishers|alumni|newbies|installs|cuentas|tiendas|restaurantes|familias|personas|subscriptions?|cafés|cafes|shops|salons|gyms|clinics|bars|hotels|studios|schools|venues|practices|builders|senders|sign-ups|signups|leads|followers|contacts|subscribers|timers|one-timers|first-timers|cancellers|cancelers|churners|returners|bracketers|browsers|ones|club|tier"
 )
 # Filler that may open a spoken or chatty sentence before the phrase.
 _OPENERS = (

@@ -84,6 +84,7 @@ _KEY_PATH = re.compile(r"^(?:segments?|seg|cohorts?|groups?|tiers?)[._\s]?\d*\.(
 
 
 # "會員資料整理", "Q3 notes", "WhatsApp export": a title line names the document, not a segment.
+_CHAT_FILLER = re.compile(r"^(?:(?:yep|yes|yeah|ok|okay|right|sure|so|and|also|oh|um|uh|then|next|lol|k)\b[.,!]*\s+)+", re.IGNORECASE)
 _DOCUMENT_TITLE = re.compile(
     r"整理|資料|资料|數據|数据|報告|报告|摘要|\b(?:notes?|summary|export|report|overview|update|dashboard|recap|thread|transcript|deck)\b", re.IGNORECASE
 )
@@ -394,7 +395,7 @@ def _open_section(title: str, ctx: _Context, opened_by: str, indent: int, open_b
 
 def _read_key_value(key: str, value: str, is_bullet: bool, indent: int, ctx: _Context, open_block, to_prose) -> bool:
     """Handle 'key: value'; False when the key is not a label we know (the line is then prose)."""
-    key_text = clean(key)
+    key_text = _CHAT_FILLER.sub("", clean(key))  # "yep. One-bag buyers: ..." names "One-bag buyers"
     path = _KEY_PATH.match(key_text.strip())
     if path is not None:
         return _read_key_path(path.group(1).split("."), value, indent, ctx, open_block)
@@ -434,6 +435,8 @@ def _read_key_value(key: str, value: str, is_bullet: bool, indent: int, ctx: _Co
     if _METRIC_KEY.search(key_text):
         return False  # "seasonal: 40% of revenue", "Subscription cancellations / month: n/a": facts, not segments
     named_like_segment = _lane_words(key_text) or SEGMENT_NOUN.search(key_text)
+    if _DOCUMENT_TITLE.search(key_text):
+        return False  # "宠物鲜粮 订阅业务数据 (2024 Q4)": the document's title, not a segment
     counted = _COUNT_VALUE.match(value) is not None and not _BASE_KEY.fullmatch(lowered)  # "Bundle builders (...): 1,700 families"
     if named_like_segment or ctx.in_segment_list or (is_bullet and re.search(r"\d", value)) or counted:
         name, inner = segment_name(key_text)
