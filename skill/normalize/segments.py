@@ -72,7 +72,9 @@ _LONE_NOUNS = frozenset(
 
 
 # Modifiers that do not narrow the base, and words that say a figure covers everyone.
-_GENERIC_MODIFIERS = frozenset("active paying paid total tot totl ttl unique all business registered existing current our online".split())
+_GENERIC_MODIFIERS = frozenset(
+    "active paying paid total tot totl ttl unique all business registered existing current our own online site store shop web website dtc d2c webshop direct".split()
+)
 # Nouns that name the whole base when only generic words stand before them ("Active paid installs", "totl custs").
 _BASE_NOUNS = frozenset("customers custs buyers installs accounts users merchants stores clients people ppl shoppers".split())
 _WHOLE_BASE = re.compile(

@@ -78,7 +78,7 @@ def clean(text: str) -> str:
 
 
 # Words that leave a key's metric unchanged: "active_accounts", "customers_12m", "total paying customers".
-_GENERIC_KEY_WORDS = re.compile(r"\b(?:(?:customer|merchant|member|subscriber|account|client|user|store|student)(?=\s+\S)|tot|totl|ttl|active|total|paying|paid|unique|registered|all|all-time|12 ?m|12 ?mo|ltm|last 12 months|ttm|overall|blended)\b\s*")
+_GENERIC_KEY_WORDS = re.compile(r"\b(?:(?:customer|merchant|member|subscriber|account|client|user|store|student)(?=\s+\S)|tot|totl|ttl|own store|own site|site|store|shop|web|website|online|dtc|d2c|webshop|active|total|paying|paid|unique|registered|all|all-time|12 ?m|12 ?mo|ltm|last 12 months|ttm|overall|blended)\b\s*")
 # "segment.subscribers.aov", "segment.name", "seg_2.customers": a key path into a segment.
 _KEY_PATH = re.compile(r"^(?:segments?|seg|cohorts?|groups?|tiers?)[._\s]?\d*\.(.+)$", re.IGNORECASE)
 
@@ -347,7 +347,8 @@ def _read_line(line, ctx: _Context, after_blank: bool, open_block, to_prose) -> 
         open_block(Block(SEGMENT, clean(share.group("name")), [Clause(content)]), "inline", indent)
         return
     phrase = segment_phrase(content)
-    if phrase is not None and phrase[1] <= 30 and not (block is not None and block.name and phrase[0].lower() in block.name.lower()):
+    asks = content.rstrip().endswith("?")
+    if phrase is not None and (asks or re.search(r"\d", content)) and phrase[1] <= 30 and not (block is not None and block.name and phrase[0].lower() in block.name.lower()):
         # A line that opens with a segment's name starts that segment ("The Reserve tier?" then the answer).
         name, inner = segment_name(phrase[0])
         asked = content.rstrip().endswith("?")
