@@ -75,7 +75,7 @@ _FUZZY_WORDS = {
     "vip": ("collectors", "collector", "champions", "insiders"),
     "loyal": ("loyalists", "regulars", "repeaters", "returning"),
     "dormant": ("dormant", "inactive", "lapsed", "churned", "cancelled"),
-    "one_time": ("onetime", "single"),
+    "one_time": ("onetime", "single", "oneoff"),
     "price_sensitive": ("discount", "bargain", "clearance", "coupon"),
 }
 _FUZZY_CUTOFF = 85
@@ -126,7 +126,7 @@ def _name_votes(name: str) -> dict[str, tuple[float, str]]:
             votes[lane] = (1.0, match.group(0))
     if votes:
         return votes
-    tokens = [token for token in re.findall(r"[a-z]{5,}", name.lower())]
+    tokens = [token.replace("-", "") for token in re.findall(r"[a-z][a-z-]{4,}", name.lower())]
     if not tokens:
         return votes
     from rapidfuzz import fuzz, process  # lazy: only names no exact word matched pay the import

@@ -49,7 +49,7 @@ FIELD_WORDS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"freq", "count", "times"}),
     ),
     ("monthly_churn_pct", _rx(r"churn|cancel\w*|流失率|流失|退訂|退订"), frozenset({"pct", "count"})),
-    ("return_rate_pct", _rx(r"(?<!un)\breturn(?!ing)(?:s|ed| rate)?\b|refund\w*|退貨|退货"), frozenset({"pct", "count"})),
+    ("return_rate_pct", _rx(r"(?<!un)\breturn(?!ing)(?:s|ed| rate)?\b|refund\w*|orders? (?:come|comes|came|get sent|are sent) back|退貨|退货|退款"), frozenset({"pct", "count"})),
     (
         "discount_order_share_pct",
         _rx(r"discount\w*|coupon\w*|promo\w*|on sale|sale price|markdown|\bcodes?\b|折扣|優惠|优惠|折價|折价|打折"),
@@ -59,7 +59,7 @@ FIELD_WORDS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         "repeat_rate_pct",
         _rx(
-            r"repeat|\brr\b|re-?order|re-?purchase|comes? back|came back|returning|buy again|bought again|order again|second (?:order|purchase)"
+            r"repeat|\brr\b|re-?order|re-?purchase|(?:ordered|bought|purchased|buy|order) (?:twice|again)|placed a (?:2nd|second)|(?:2|two)\+? orders|comes? back|came back|returning|buy again|bought again|order again|second (?:order|purchase)"
             r"|2nd (?:order|purchase)|retention|retain|回購|回购|複購|复购|再購|再购|回頭|回头|续费率|續費率|续订率|續訂率"
         ),
         frozenset({"pct", "count"}),
@@ -241,7 +241,7 @@ SEGMENT_MENTION = _rx(
     r"|serial returners|(?:high|heavy)[- ]returners|subscribe (?:&|and) save members|subscription customers|subscribers|auto-?ship customers)\b"
     r"|(?:VIP ?)?(?:會員|会员)|新客|沉睡客|老客|回頭客|回头客|忠實客戶|忠实客户|一次性客戶|一次性客户|流失客|訂閱戶|订阅户|訂閱會員|订阅会员"
 )
-PRONOUN_START = _rx(r"^\s*(?:they|their|them|these|those|this (?:group|segment|cohort|tier)|that (?:group|segment)|he|she|他們|她們|他们|她们|這些|这些|這群|这群)\b")
+PRONOUN_START = _rx(r"^\s*(?:(?:and|so|also|plus|but|oh|yeah|right)[,]?\s+)*(?:they|their|them|these|those|this (?:group|segment|cohort|tier)|that (?:group|segment)|he|she|他們|她們|他们|她们|這些|这些|這群|这群)\b")
 
 # Phrases that carry a number but describe a lane or a time window rather than a metric; the
 # number inside is used up so it is not reported as unplaced.

@@ -75,7 +75,7 @@ _SPANISH = re.compile(r"\b(?:clientes|clientas|pedidos|compran|devoluciones|tien
 _GERMAN = re.compile(r"\b(?:Kunden|Bestellungen|wir|und|nicht|pro Jahr|Monate|Jahre|Umsatz|keine)\b")
 _COMMA_DECIMAL = re.compile(r"(?<![\d,.])(\d{1,3}),(\d{1,2})(?!\d|,\d)")
 _CSV_ROW = re.compile(r"^[^,\n]*,\S[^,\n]*,\S[^,\n]*,\S")  # three or more commas with no space after them
-_DOT_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+)(?![\d.,]\d)")
+_DOT_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+)(?!\d|\.\d)")  # "1.250,50 €" keeps its decimal comma
 _ONE_YEAR_WORDS = re.compile(
     r"\b(?:un|una|ein|einem|einer|(?<=over )a|(?<=than )a|(?<=in )a|(?<=for )a|(?<=past )a|(?<=last )a|(?<=within )a)"
     r" (año|mes|semana|jahr|monat|woche|year|month|week)\b",
@@ -127,7 +127,10 @@ def _speakers(lines: list[str]) -> frozenset[str]:
             seen[match.group(1)] += 1
             if match.group(2):
                 roles.add(match.group(1))
-    return frozenset(name for name, count in seen.items() if count >= 2 or name in roles)
+    if not any(count >= 2 for count in seen.values()) and not roles:
+        return frozenset()
+    # Once the note is a conversation, every short name-like label that starts a line is a speaker.
+    return frozenset(name for name, count in seen.items() if count >= 2 or name in roles or len(name.split()) <= 2)
 
 
 def _prepare_line(line: str, speakers: frozenset[str], european: bool, languages: tuple[str, ...]) -> str:

@@ -67,7 +67,7 @@ _LISTED = re.compile(
 )
 _LONE_NOUNS = frozenset(
     "people ppl folks ones guys club tier customers custs buyers users accounts members subscribers subs clients shoppers stores"
-    " merchants families households visitors owners readers students kunden clientes clientas".split()
+    " merchants families households visitors owners readers students kunden clientes clientas subscription subscriptions cuentas".split()
 )
 
 

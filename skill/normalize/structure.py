@@ -90,7 +90,7 @@ _DOCUMENT_TITLE = re.compile(
 )
 # "客人分三類:", "we split them into:", "groups i'd split them into": a list of segments follows.
 _LIST_INTRO = re.compile(r"分[一二三四五六七八九\d]\s?[類类群種种]|split (?:them|it|customers)? ?into|(?:break|broken) (?:down|them) into|groups?\b.*\binto\b", re.IGNORECASE)
-_SHARE_LINE = re.compile(r"^(?:about |around |roughly |~)?\d+(?:\.\d+)?%\s+.+?\((?P<name>[^()\d]{2,40})\)\s*$", re.IGNORECASE)
+_SHARE_LINE = re.compile(r"^(?:about |around |roughly |~)?\d+(?:\.\d+)?%\s+.+?\([\"'“‘]?(?P<name>[^()\d\"'“”‘’]{2,40})[\"'”’]?\)[.;]?\s*$", re.IGNORECASE)
 _BASE_KEY = re.compile(r"(?:the |our |customer |whole |total )?(?:base|file|list|database|everyone|all|totals?|overall|store|shop|brand|business|company|we|us)")
 _COUNT_VALUE = re.compile(rf"^\s*(?:about |around |roughly |~)?\d[\d.,]*[kK]?\+?\s+(?:{PEOPLE_NOUNS})\b", re.IGNORECASE)
 _METRIC_KEY = re.compile(
@@ -342,7 +342,7 @@ def _read_line(line, ctx: _Context, after_blank: bool, open_block, to_prose) -> 
     if key_value and _read_key_value(key_value.group(1), key_value.group(2), bool(bullet), indent, ctx, open_block, to_prose):
         return
     block = ctx.block
-    share = _SHARE_LINE.match(content) if bullet else None
+    share = _SHARE_LINE.match(content)
     if share:  # "- 12% bought in the last 90 days (active)": a share of the base, named in brackets
         open_block(Block(SEGMENT, clean(share.group("name")), [Clause(content)]), "inline", indent)
         return
