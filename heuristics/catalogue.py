@@ -142,6 +142,9 @@ class PlayTemplate(_Strict):
     when: list[str] = Field(
         default_factory=list, description="Signal ids of this lever, one of which must fire for the play to be offered"
     )
+    favoured_by: list[str] = Field(
+        default_factory=list, description="Signal ids of this lever that, when they fire, put this play first"
+    )
     min_team: int = Field(default=1, ge=1, description="Smallest retention team that can run it")
     pricing: Literal["any", "discounted", "contracted"] = Field(
         default="any", description="'discounted': presumes discounts exist; 'contracted': only for contract pricing"
@@ -199,8 +202,9 @@ class Lever(_Strict):
         for play in self.plays:
             if not set(play.lanes) <= set(self.lanes):
                 raise ValueError(f"lever {self.id}: play {play.id} suits lanes outside the lever's")
-            if set(play.when) - signal_ids:
-                raise ValueError(f"lever {self.id}: play {play.id} waits on unknown signals {sorted(set(play.when) - signal_ids)}")
+            unknown = (set(play.when) | set(play.favoured_by)) - signal_ids
+            if unknown:
+                raise ValueError(f"lever {self.id}: play {play.id} names unknown signals {sorted(unknown)}")
         if {p.horizon for p in self.plays} != {"short", "medium", "long"}:
             raise ValueError(f"lever {self.id}: plays must cover short, medium and long horizons")
         return self

@@ -9,6 +9,8 @@ from skill.schema import (
     Constraints,
     Metrics,
     NormalizedInput,
+    OperatingContext,
+    Reading,
     Segment,
     SegmentCLV,
 )
@@ -28,6 +30,8 @@ def make_input(
     constraints: Constraints | None = None,
     confidence: str = "high",
     main_tension: str | None = None,
+    operating: dict[str, Any] | None = None,
+    reading: Reading | None = None,
     **business: Any,
 ) -> NormalizedInput:
     business.setdefault("currency", "USD")
@@ -37,6 +41,8 @@ def make_input(
         constraints=constraints or Constraints(),
         confidence=confidence,
         main_tension=main_tension,
+        operating=OperatingContext(**(operating or {})),
+        reading=reading,
     )
 
 

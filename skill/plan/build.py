@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from heuristics import Assessment, Catalogue, assess, load_catalogue
 from heuristics.formatting import fmt_money
+from heuristics.scorer import format_metric
 from skill.plan.choose import Choice, choose_levers, headline
 from skill.plan.confidence import (
     LIMITS,
@@ -28,15 +29,42 @@ from skill.schema import NormalizedInput, Plan, WeekMove
 WEEK_MOVES = 3
 
 
-def _because(lever_id: str, segment: str, assessment: Assessment, choice: Choice) -> str:
+# The number each lever works on, quoted when no strong rule fired for the segment.
+LEVER_METRIC = {
+    "second_purchase": "repeat_rate_pct", "replenishment_subscription": "repurchase_cycle_days", "aov_expansion": "aov",
+    "premium_ascension": "aov", "margin_protection": "discount_order_share_pct", "churn_prevention": "monthly_churn_pct",
+    "winback": "days_since_last_order", "return_reduction": "return_rate_pct", "vip_loyalty": "revenue_share_pct",
+    "referral": "repeat_rate_pct",
+}
+STRONG_RULE_POINTS = 8
+
+
+def _because(lever_id: str, segment: str, facts: Facts, assessment: Assessment, choice: Choice) -> str:
     fired = [f for f in assessment.fired[lever_id] if f.points > 0 and f.segment in (segment, None)]
     informative = [f for f in fired if f.signal != "lane_match"]
+    strong = [f for f in informative if f.points >= STRONG_RULE_POINTS]
+    worry = (f"your stated worry ({choice.goal_word}); " if lever_id == choice.goal_lever and choice.goal_word else "")
+    if strong:
+        return worry + headline(max(strong, key=lambda f: f.points).text)
+    sf = facts.segment(segment)
+    metric = LEVER_METRIC[lever_id]
+    value = sf.metric(metric) if sf else None
+    if value is not None:
+        return worry + f"'{segment}' {metric_phrase(metric, value, sf.currency)}"
     if informative:
-        return headline(max(informative, key=lambda f: f.points).text)
+        return worry + headline(max(informative, key=lambda f: f.points).text)
     lever = next(s for s in choice.levers if s.id == lever_id)
-    if lever_id == choice.goal_lever:
-        return "you named this as the main worry"
-    return lever.reason or (fired[0].text if fired else "the lever ranks high for this segment")
+    return worry.rstrip("; ") or lever.reason or "the lever ranks high for this segment"
+
+
+def metric_phrase(metric: str, value: float, currency: str | None) -> str:
+    words = {"repeat_rate_pct": "repeat rate", "repurchase_cycle_days": "reorders every", "aov": "AOV",
+             "discount_order_share_pct": "discounted orders", "monthly_churn_pct": "monthly churn",
+             "days_since_last_order": "last ordered", "return_rate_pct": "return rate", "revenue_share_pct": "revenue share"}
+    shown = format_metric(metric, value, currency)
+    if metric == "days_since_last_order":
+        shown += " ago"
+    return f"{words[metric]} {shown}"
 
 
 def _expected(lever_id: str, segments: list[str], facts: Facts, catalogue: Catalogue) -> str:
@@ -75,7 +103,7 @@ def this_week(selection: PlaySelection, choice: Choice, facts: Facts, assessment
         moves.append(WeekMove(
             title=c.short if c.play.horizon == "short" else f"Start building: {c.short}",
             lever=c.play.lever, segments=segments, owner=c.play.owner,
-            because=_because(c.play.lever, c.segment, assessment, choice),
+            because=_because(c.play.lever, c.segment, facts, assessment, choice),
             expected=_expected(c.play.lever, segments, facts, catalogue),
         ))
     if not moves:

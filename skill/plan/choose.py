@@ -27,6 +27,7 @@ class Choice:
     levers: list[LeverScore]
     goal_lever: str | None
     goal_note: str | None
+    goal_word: str | None = None
 
 
 def built_for(tension: str, facts: Facts, catalogue: Catalogue) -> str | None:
@@ -94,8 +95,14 @@ def choose_levers(assessment: Assessment, facts: Facts, catalogue: Catalogue) ->
                 note = (f"You named {worry} as the main worry but gave no numbers for it: {title} is placed in the top "
                         f"{TOP} on your word; add them by segment to size it.")
             else:
-                note = (f"You named {worry} as the main worry: {title}, the lever built for it, is placed in the top {TOP} "
-                        f"(its rules alone ranked it {position}).")
+                note = f"{title} is placed in the top {TOP} for your stated worry, {worry} (its rules alone ranked it {position})."
+    # A lever raised only by business-wide rules targets the segments in its lanes (its own lanes first).
+    for s in scores.values():
+        if s.score > 0 and not s.segments:
+            lever = catalogue.levers[s.id]
+            fits = [sf for sf in facts.segments if sf.lane in lever.lanes]
+            primary = [sf for sf in fits if sf.lane in lever.primary_lanes] or fits
+            s.segments = [sf.name for sf in sorted(primary, key=lambda sf: -(sf.share_pct or 0))]
     # Stable: ties keep the scorer's order; the goal lever wins a tie with the lever it was lifted past.
     order = sorted(scores.values(), key=lambda s: (-s.score, 0 if s.id == goal_lever else 1, s.rank))
     levers = []
@@ -104,4 +111,4 @@ def choose_levers(assessment: Assessment, facts: Facts, catalogue: Catalogue) ->
         if s.id == goal_lever and tension is not None:
             reason = f"your stated worry ({_TENSION_WORDS[tension]})" + (f"; {reason}" if reason else "")
         levers.append(s.model_copy(update={"rank": rank, "score": float(round(s.score)), "reason": reason}))
-    return Choice(levers, goal_lever, note)
+    return Choice(levers, goal_lever, note, _TENSION_WORDS[tension] if tension else None)

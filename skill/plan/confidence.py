@@ -139,7 +139,10 @@ def assumptions(facts: Facts, assessment: Assessment, impacts: list[Impact], cat
                 packages: list[SegmentPackage], bench: dict[str, Any]) -> list[str]:
     inp = facts.inp
     out: list[str] = []
-    used = set(assessment.benchmarks_used) | {"repeat_rate"}
+    # The benchmarks behind the levers that carry the plan (the packages' lead levers); the appendix cites the rest.
+    leads = {pkg.plays[0].lever for pkg in packages if pkg.plays}
+    used = {ref.split(".")[0] for lid in leads for sig in catalogue.levers[lid].signals
+            for ref in (sig.threshold, sig.upper, sig.full_at) if isinstance(ref, str)} & set(assessment.benchmarks_used)
     sources = [bench[s].get("short") or bench[s]["source"] for s in sorted(used)
                if s != "return_rate" and isinstance(bench.get(s), dict) and bench[s].get("source")]
     if sources:
@@ -155,6 +158,12 @@ def assumptions(facts: Facts, assessment: Assessment, impacts: list[Impact], cat
         names = ", ".join(f"'{n}'" for n in assessment.sizes_assumed)
         out.append(f"{names} {'has' if len(assessment.sizes_assumed) == 1 else 'have'} no revenue or customer share: "
                    "weighted as mid-sized in the lever scores.")
+    business_margin = [sf.name for sf in facts.segments if sf.margin_basis == "business"]
+    if business_margin and len(business_margin) < len(facts.segments):
+        out.append(f"Margin lines use the business gross margin ({fmt_pct(inp.business.gross_margin_pct or 0)}) for "
+                   + ", ".join(f"'{n}'" for n in business_margin) + ".")
+    elif business_margin:
+        out.append(f"Margin lines use the business gross margin ({fmt_pct(inp.business.gross_margin_pct or 0)}).")
     if inp.source == "orders":
         measured = sorted({field for sf in facts.segments for field in sf.seg.measured})
         out.append("Measured from the order export, not assumed: " + (", ".join(f.replace("_", " ") for f in measured) or "nothing")
@@ -197,6 +206,6 @@ def constraint_notes(facts: Facts, selection: PlaySelection) -> list[str]:
     for other in c.other:
         lines.append(f"Not machine-checked, review each play against it by hand: {safe_snippet(other)}")
     if not lines:
-        lines.append("No constraints were stated: plays use the catalogue's default incentives (up to 20% off). "
-                     "State a discount cap, banned channels or a no-free-product rule to restrict them.")
+        lines.append("No constraints stated: incentives use the catalogue defaults (up to 20% off); state a discount cap "
+                     "or banned channels to restrict them.")
     return lines

@@ -84,13 +84,13 @@ def _holdout_line(sf: SegmentFacts, plays: list[Play], selection: PlaySelection,
         control = n * share / 100
         if control >= 1 and mde_points(n - control, control, base) <= effect:
             return (f"'{sf.name}' ({fmt_count(n)}): hold out {share}% (≈ {fmt_count(control)}) to see a "
-                    f"{fmt_number(effect)}-point change in {what} on a {fmt_pct(base)} base.")
+                    f"{fmt_number(effect)}-point change in {what} from {fmt_pct(base)}.")
     pool = _pool_hint(sf, lead, base, effect, facts, selection)
     half = n / 2
     smallest = mde_points(half, half, base) if half >= 1 else float("inf")
     seen = f"≈ {fmt_number(smallest)} points" if math.isfinite(smallest) else "no change"
-    return (f"'{sf.name}' ({fmt_count(n)}): too small to test a {fmt_number(effect)}-point change in {what} on a "
-            f"{fmt_pct(base)} base (a 50/50 split sees {seen}); compare with the previous cohort{pool}.")
+    return (f"'{sf.name}' ({fmt_count(n)}): too small to see a {fmt_number(effect)}-point change in {what} from "
+            f"{fmt_pct(base)} (a 50/50 split sees {seen}); compare with the previous cohort{pool}.")
 
 
 def _pool_hint(sf: SegmentFacts, lever_id: str, base: float, effect: float, facts: Facts,
@@ -111,8 +111,8 @@ def _pool_hint(sf: SegmentFacts, lever_id: str, base: float, effect: float, fact
 def build_measurement(selection: PlaySelection, facts: Facts, catalogue: Catalogue) -> list[str]:
     bench = catalogue.benchmarks
     lines = [BASE_TRACKING,
-             "Read each play on its day in the table against a holdout (site plays: a 50/50 traffic split; in-box: "
-             "alternate weeks), on gross profit per customer."]
+             "Read each play on its table day against a holdout (site: a 50/50 traffic split; in-box: alternate "
+             "weeks), on gross profit per customer."]
     for sf, pkg in zip(facts.segments, selection.packages, strict=True):
         if pkg.plays:
             lines.append(_holdout_line(sf, pkg.plays, selection, facts, catalogue, bench))

@@ -26,7 +26,7 @@ HORIZONS = ("short", "medium", "long")
 BUSINESS_WIDE = "All customers"
 # A segment this large (by revenue or customers) gets four plays instead of three.
 LARGE_SEGMENT_SHARE_PCT = 30
-MIN_PLAYS, DEFAULT_PLAYS, MAX_PLAYS = 2, 3, 3
+MIN_PLAYS, DEFAULT_PLAYS, MAX_PLAYS = 2, 3, 3  # MAX_PLAYS + 1 only to cover an empty horizon
 # From this many segments on, each gets two plays (three if large), so the plan stays a quarter's work.
 MANY_SEGMENTS = 5
 
@@ -133,20 +133,21 @@ class _Picker:
         self.chosen: list[Chosen] = []
         self.by_template: dict[str, Chosen] = {}
 
-    def _waits_ok(self, lever_id: str, template: PlayTemplate, sf: SegmentFacts) -> bool:
-        if not template.when:
-            return True
-        return any((seg, sig) in self.fired[lever_id] for sig in template.when for seg in (sf.name, None))
+    def _fired(self, lever_id: str, signals: list[str], sf: SegmentFacts) -> bool:
+        return any((seg, sig) in self.fired[lever_id] for sig in signals for seg in (sf.name, None))
 
     def templates(self, lever_id: str, sf: SegmentFacts) -> list[PlayTemplate]:
+        """Plays of the lever for this segment: those a fired signal calls for first, then catalogue order."""
         suitable = [t for t in self.catalogue.levers[lever_id].plays
-                    if sf.lane in t.lanes and eligible(t, self.facts) and self._waits_ok(lever_id, t, sf)]
-        return sorted(suitable, key=lambda t: 0 if t.when else 1)
+                    if sf.lane in t.lanes and eligible(t, self.facts)
+                    and (not t.when or self._fired(lever_id, t.when, sf))]
+        return sorted(suitable, key=lambda t: 0 if t.when or self._fired(lever_id, t.favoured_by, sf) else 1)
 
     def take(self, lever_id: str, templates: list[PlayTemplate], pkg: SegmentPackage, sf: SegmentFacts,
              covered: set[str], share: bool) -> bool:
         """Add the first fitting template (uncovered horizons first); with `share`, reuse another segment's row."""
-        ordered = sorted(templates, key=lambda t: t.horizon in covered)
+        called = {t.id for t in templates if t.when or self._fired(lever_id, t.favoured_by, sf)}
+        ordered = sorted(templates, key=lambda t: (t.id not in called, t.id not in called and t.horizon in covered))
         for template in ordered:
             key = f"{lever_id}.{template.id}"
             if key in self.by_template:
@@ -223,6 +224,10 @@ class _Picker:
 def _ensure_horizons(picker: _Picker, packages: list[SegmentPackage]) -> None:
     """Add a play to the largest segment for any horizon no package covers (in place)."""
     pairs = sorted(zip(picker.facts.segments, packages, strict=True), key=lambda sp: -(sp[0].share_pct or 0))
+    team = picker.facts.inp.operating.team_size
+    small = team is not None and team <= picker.bench["capacity"]["small_team_size"]
+    # One play over the package's size at most (none for a small team); the roadmap's generic move covers the rest.
+    pairs = [(sf, pkg) for sf, pkg in pairs if len(pkg.plays) + len(pkg.shared) < picker._target(sf) + (0 if small else 1)]
     for horizon in HORIZONS:
         if any(p.horizon == horizon for pkg in packages for p in pkg.plays):
             continue
@@ -234,18 +239,7 @@ def _ensure_horizons(picker: _Picker, packages: list[SegmentPackage]) -> None:
                 for lever_id in levers
             )
             if done:
-                _trim_to_max(pkg.plays)
                 break
-
-
-def _trim_to_max(plays: list[Play]) -> None:
-    """Keep a package at MAX_PLAYS by dropping the last earlier play whose horizon is doubled up."""
-    while len(plays) > MAX_PLAYS:
-        counts = {h: sum(p.horizon == h for p in plays) for h in HORIZONS}
-        doubled = [i for i, p in enumerate(plays[:-1]) if counts[p.horizon] > 1]
-        if not doubled:
-            return
-        del plays[doubled[-1]]
 
 
 def _cap_first_month(selection: PlaySelection, facts: Facts, levers: list[LeverScore], bench: dict[str, Any]) -> None:

@@ -140,8 +140,7 @@ def margin_estimate(lever_id: str, pkg: SegmentPackage, sf: SegmentFacts, low: f
     if margin is None:
         return f"{name}: margin effect not sized — gross margin not given; count incentive cost against the revenue lift before scaling"
     gp_lo, gp_hi = low * margin / 100, high * margin / 100
-    source = "" if sf.margin_basis == "segment" else " (business figure)"
-    parts = [f"{name}: {fmt_pct(margin)} gross margin{source} → {_money(gp_lo, sf)} to {_money(gp_hi, sf)} "
+    parts = [f"{name}: {fmt_pct(margin)} gross margin → {_money(gp_lo, sf)} to {_money(gp_hi, sf)} "
              "gross profit before incentives"]
     incremental = bench["defaults"]["incremental_redemption_share_pct"] / 100
     discounts = [p for p in pkg.plays if p.incentive.kind == "percent_discount" and p.incentive.depth_pct]
@@ -204,8 +203,8 @@ def size_plan(packages: list[SegmentPackage], facts: Facts, catalogue: Catalogue
     currency = facts.inp.business.currency
     if total_high > 0 and sum(1 for i in impacts if i.revenue_high > 0) > 1:
         revenue.append(
-            f"Sum of the sized segment estimates: ≈ +{fmt_money(total_low, currency)} to +{fmt_money(total_high, currency)} "
-            "over 12 months — only additive if the segments do not overlap.")
+            f"Sum: ≈ +{fmt_money(total_low, currency)} to +{fmt_money(total_high, currency)} over 12 months, "
+            "if the segments do not overlap.")
     if not revenue:
         revenue.append("Not sized: no segment gives a customer count (or share plus business total) and an AOV.")
     if not margin:
