@@ -20,6 +20,7 @@ from heuristics import lever_detail
 from skill.clv.results import ModelName
 from skill.normalize import normalize_notes
 from skill.plan import build_plan
+from skill.reading_check import FLAG_PREFIX, check_reading
 from skill.render import render_markdown
 from skill.schema import LEVER_IDS, Constraints, NormalizedInput, PlanResult
 
@@ -43,6 +44,10 @@ class InputError(ValueError):
 
 def normalize(notes: str) -> NormalizedInput:
     """Read pasted segment notes into facts, after checking they are usable text."""
+    return normalize_notes(_checked_notes(notes))
+
+
+def _checked_notes(notes: Any) -> str:
     if not isinstance(notes, str):
         raise InputError(f"notes must be text, got {type(notes).__name__}.")
     if not notes.strip():
@@ -58,7 +63,7 @@ def normalize(notes: str) -> NormalizedInput:
             "per-customer lists, email threads and boilerplate (an order export is read by "
             "the order tools, not as notes)."
         )
-    return normalize_notes(notes)
+    return notes
 
 
 def validate_input(data: Any) -> NormalizedInput:
@@ -96,10 +101,33 @@ def _error_path(loc: tuple[int | str, ...]) -> str:
     return path or "(top level)"
 
 
-def plan_from_input(inp: NormalizedInput) -> PlanResult:
-    """Score, plan and render from facts already normalized (or corrected by the caller)."""
+def plan_from_input(inp: NormalizedInput, notes: str | None = None) -> PlanResult:
+    """Score, plan and render from facts already normalized (or corrected by the caller).
+
+    With `notes` (the text the reading came from), every number in `inp` is checked against
+    them first: the plan still uses the caller's reading, but each number the notes do not
+    support is named in `input.warnings` and in the plan's assumptions.
+    """
+    flags: list[str] = []
+    if notes is not None:
+        inp, flags = checked_reading(inp, notes)
     plan = build_plan(inp)
+    if flags:
+        plan = plan.model_copy(update={"assumptions": [*plan.assumptions, *flags]})
     return PlanResult(markdown=render_markdown(plan, inp), plan=plan, input=inp)
+
+
+def checked_reading(inp: NormalizedInput, notes: str) -> tuple[NormalizedInput, list[str]]:
+    """`inp` with a warning for each of its numbers the notes do not support, and those warnings.
+
+    Warnings from an earlier check are dropped first, so a reading passed back with the same
+    notes carries each flag once, and a corrected number loses its flag.
+    """
+    flags = check_reading(inp, _checked_notes(notes))
+    kept = [warning for warning in inp.warnings if not warning.startswith(FLAG_PREFIX)]
+    if flags or len(kept) != len(inp.warnings):
+        inp = inp.model_copy(update={"warnings": [*kept, *flags]})
+    return inp, flags
 
 
 def plan_from_notes(notes: str) -> PlanResult:

@@ -57,8 +57,13 @@ def _load_normalized(source: str) -> NormalizedInput:
 
 
 def _run_plan(args: argparse.Namespace) -> str:
+    if args.notes is not None and not args.normalized:
+        raise api.InputError("--notes goes with --normalized: it is the text a NormalizedInput FILE was read from")
+    if args.notes == "-" and args.source == "-":
+        raise api.InputError("only one of FILE and --notes can be '-' (stdin)")
     if args.normalized:
-        result = api.plan_from_input(_load_normalized(args.source))
+        notes = read_source(args.notes) if args.notes is not None else None
+        result = api.plan_from_input(_load_normalized(args.source), notes=notes)
     else:
         result = api.plan_from_notes(read_source(args.source))
     return result.model_dump_json(indent=2) if args.json else result.markdown
@@ -78,6 +83,12 @@ def _add_plan(subparsers: argparse._SubParsersAction) -> None:
         "--normalized",
         action="store_true",
         help="FILE is a NormalizedInput JSON (e.g. the edited output of `normalize`), not notes",
+    )
+    parser.add_argument(
+        "--notes",
+        metavar="NOTES",
+        help="with --normalized: the notes FILE was read from; each number in FILE that they do not "
+        "contain is flagged in the warnings and assumptions",
     )
     parser.set_defaults(handler=_run_plan)
 

@@ -87,6 +87,26 @@ def test_an_edited_normalized_file_with_a_bad_field_exits_2_naming_it(notes, tmp
     assert "input has 1 problem;" in err and "- confidence: Input should be 'high', 'medium' or 'low'" in err
 
 
+def test_plan_normalized_with_notes_flags_a_number_the_notes_do_not_contain(notes, tmp_path, capsys):
+    data = api.normalize(notes).model_dump(mode="json")
+    data["segments"].append({"name": "Invented tier", "metrics": {"aov": 987.65}})
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(data), encoding="utf-8")
+    flag = "not found in the notes: segment 'Invented tier' aov 987.65 — check it"
+
+    assert cli.main(["plan", "--normalized", "--json", str(edited), "--notes", str(FIXTURE)]) == 0
+    result = PlanResult.model_validate_json(capsys.readouterr().out)
+    assert flag in result.input.warnings and flag in result.plan.assumptions
+
+    assert cli.main(["plan", "--normalized", "--json", str(edited)]) == 0  # no notes, no check
+    assert flag not in PlanResult.model_validate_json(capsys.readouterr().out).input.warnings
+
+
+def test_notes_without_normalized_is_a_usage_error(capsys):
+    assert cli.main(["plan", str(FIXTURE), "--notes", str(FIXTURE)]) == 2
+    assert "--notes goes with --normalized" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [

@@ -126,12 +126,49 @@ def test_a_corrected_input_replans_and_a_zero_discount_cap_removes_every_discoun
     ("arguments", "expected"),
     [
         ({}, "got none"),
-        ({"notes": "VIPs: AOV 120", "input": {}}, "got notes and input"),
+        ({"notes": "VIPs: AOV 120", "orders_path": "orders.csv"}, "got notes and orders_path"),
+        ({"input": {}, "orders_csv_text": "a,b\n1,2"}, "got input and orders_csv_text"),
     ],
 )
 def test_build_ltv_plan_needs_exactly_one_source(arguments, expected):
     text = error_text(call("build_ltv_plan", arguments))
     assert "exactly one of `notes`" in text and expected in text
+
+
+def test_input_with_its_notes_flags_a_made_up_number_in_warnings_and_assumptions():
+    notes = (
+        "Surf wax shop. Regulars: 1,250 customers, AOV $38, 2.5 orders/yr.\n"
+        "One-timers: 3.1k customers, AOV $24. No discounts over 15%."
+    )
+    read = call("normalize_notes", {"notes": notes})
+    assert not read.is_error
+    corrected = read.structured_content
+    # The assistant's reading, written from scratch, with one number that is in no line of the notes.
+    corrected["segments"] = [
+        {"name": "Regulars", "lane": "loyal", "metrics": {"customer_count": 1250, "aov": 38, "orders_per_year": 2.5}},
+        {"name": "One-timers", "lane": "one_time", "metrics": {"customer_count": 3100, "aov": 29}},
+    ]
+    flag = "not found in the notes: segment 'One-timers' aov 29 — check it"
+
+    checked = call("build_ltv_plan", {"input": corrected, "notes": notes})
+
+    assert not checked.is_error, checked.content[0].text
+    result = PlanResult.model_validate(checked.structured_content)
+    assert [w for w in result.input.warnings if w.startswith("not found in the notes")] == [flag]
+    assert flag in result.plan.assumptions
+    assert result.input.segments[1].metrics.aov == 29  # the caller's reading is planned, and flagged
+    assert flag in checked.content[0].text  # the Markdown says it too
+
+    corrected["segments"][1]["metrics"]["aov"] = 24
+    fixed = PlanResult.model_validate(call("build_ltv_plan", {"input": corrected, "notes": notes}).structured_content)
+    assert not [w for w in fixed.input.warnings if w.startswith("not found in the notes")]
+    assert not [a for a in fixed.plan.assumptions if a.startswith("not found in the notes")]
+
+
+def test_the_notes_parameter_says_it_checks_an_input():
+    tools = {tool.name: tool for tool in with_client(lambda c: c.list_tools()).tools}
+    description = tools["build_ltv_plan"].input_schema["properties"]["notes"]["description"]
+    assert "`input`" in description and "checked" in description
 
 
 @pytest.mark.parametrize("tool", ["build_ltv_plan", "normalize_notes"])
@@ -224,6 +261,16 @@ def test_methodology_quotes_the_scoring_numbers_the_rules_use():
     ]
     for phrase in quoted:
         assert phrase in " ".join(text.split()), phrase
+
+
+def test_every_guide_says_to_check_the_reading_before_planning():
+    guide = with_client(lambda c: c.get_prompt("ltv_plan_session")).messages[0].content.text
+    skill_md = (ROOT / "SKILL.md").read_text(encoding="utf-8")
+    for text in (server.INSTRUCTIONS, guide, skill_md):
+        flat = " ".join(text.split())
+        assert "normalize_notes" in flat and "`reading`" in flat.replace("`reading.", "`reading` ")
+        assert "warnings" in flat and "build_ltv_plan(input=corrected, notes=original)" in flat
+        assert flat.index("normalize_notes") < flat.index("build_ltv_plan(input=corrected, notes=original)")
 
 
 def test_server_sends_instructions_on_initialize():
