@@ -59,7 +59,7 @@ FIELD_WORDS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         "repeat_rate_pct",
         _rx(
-            r"repeat|\brr\b|re-?order|re-?purchase|(?:ordered|bought|purchased|buy|order) (?:twice|again)|placed a (?:2nd|second)|(?:2|two)\+? orders|comes? back|came back|returning|buy again|bought again|order again|second (?:order|purchase)"
+            r"repeat|\brr\b|re-?order|re-?purchase|(?:ordered|bought|purchased|buy|order) (?:twice|again|2x)|placed a (?:2nd|second)|(?:2|two)\+? orders|comes? back|came back|returning|buy again|bought again|order again|second (?:order|purchase)"
             r"|2nd (?:order|purchase)|retention|retain|回購|回购|複購|复购|再購|再购|回頭|回头|续费率|續費率|续订率|續訂率"
         ),
         frozenset({"pct", "count"}),

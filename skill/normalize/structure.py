@@ -91,6 +91,7 @@ _DOCUMENT_TITLE = re.compile(
 # "客人分三類:", "we split them into:", "groups i'd split them into": a list of segments follows.
 _LIST_INTRO = re.compile(r"分[一二三四五六七八九\d]\s?[類类群種种]|split (?:them|it|customers)? ?into|(?:break|broken) (?:down|them) into|groups?\b.*\binto\b", re.IGNORECASE)
 _SHARE_LINE = re.compile(r"^(?:about |around |roughly |~)?\d+(?:\.\d+)?%\s+.+?\([\"'“‘]?(?P<name>[^()\d\"'“”‘’]{2,40})[\"'”’]?\)[.;]?\s*$", re.IGNORECASE)
+_SHARE_VALUE = re.compile(r"\s*(?:about |around |roughly |~)?\d+(?:\.\d+)?\s?%")
 _BASE_KEY = re.compile(r"(?:the |our |customer |whole |total )?(?:base|file|list|database|everyone|all|totals?|overall|store|shop|brand|business|company|we|us)")
 _COUNT_VALUE = re.compile(rf"^\s*(?:about |around |roughly |~)?\d[\d.,]*[kK]?\+?\s+(?:{PEOPLE_NOUNS})\b", re.IGNORECASE)
 _METRIC_KEY = re.compile(
@@ -419,6 +420,8 @@ def _read_key_value(key: str, value: str, is_bullet: bool, indent: int, ctx: _Co
         (ctx.block.clauses if ctx.block is not None and ctx.block.kind == CONSTRAINTS else _new_rules(open_block, ctx, indent)).append(Clause(value))
         return True
     hint = key_field(BUSINESS_SCOPE.sub(" ", key_text))
+    if hint == "customer_count" and _SHARE_VALUE.match(value) and not _BASE_KEY.fullmatch(lowered):
+        hint = None  # "Members: two thirds of the base": a share of the base names a segment
     if hint is not None:
         clause = Clause(f"{key_text}: {value}", hint=hint)
         if ctx.block is not None and ctx.block.kind == SEGMENT and (ctx.opened_by != "inline" or indent > ctx.indent):
