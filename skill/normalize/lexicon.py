@@ -30,7 +30,7 @@ FIELD_WORDS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         "days_since_last_order",
         _rx(
-            r"since (?:their |the |a )?last (?:order|purchase)|no (?:orders?|purchases?)|(?:haven'?t|have not|hasn'?t|not) (?:ordered|purchased|bought)"
+            r"since (?:their |the |a )?last (?:order|purchase)|no (?:orders?|purchases?)|nothing (?:in|for|since)|sin (?:pedidos?|compras?)|hace|ohne bestellung|keine bestellung|(?:haven'?t|have not|hasn'?t|not) (?:ordered|purchased|bought)"
             r"|last (?:order|purchase)|inactive|lapsed|dormant|recency|\bago\b|未購買|未购买|沒有購買|没有购买|沒買|没买|未下單|未下单|沒下單|没下单|沒有下單|没有下单|未購|未购|最後購買|最后购买|未回購|未回购|天未"
         ),
         frozenset({"days", "count"}),
@@ -76,7 +76,7 @@ FIELD_WORDS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ),
     (
         "aov",
-        _rx(r"\baov\b|avg\.? (?:order|basket|ticket|shipment|box)|average (?:order|shipment|box|basket|ticket|spend per order)|order value|basket|per (?:order|shipment|box)|\bticket\b|每單|每单|每筆|每笔|客單價|客单价|平均訂單|平均订单|訂單金額|订单金额|單價|单价"),
+        _rx(r"\baov\b|avg\.? (?:order|basket|ticket|shipment|box)|average (?:order|shipment|box|basket|ticket|spend per order)|\baverage\b|\bavg\b|promedio|durchschnitt\w*|order value|basket|per (?:order|shipment|box)|\bticket\b|每單|每单|每筆|每笔|客單價|客单价|平均訂單|平均订单|訂單金額|订单金额|單價|单价"),
         frozenset({"money", "count"}),
     ),
     (
@@ -120,7 +120,8 @@ CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "bi-weekly": 14, "fortnightly": 14,
 # A cancel share is a monthly churn rate only with one of these words ("30% cancel before shipment 3" is not).
 MONTHLY_CHURN_CUE = _rx(r"churn|monthly|per month|a month|/\s?mo\b|\bm/m\b|\bmom\b|mensual|monatlich|每月|月流失|流失率|annual|yearly|per year|a year|/\s?yr")
 # Churn stated per year is converted to the monthly rate the schema holds.
-ANNUAL_WORDS = _rx(r"annual|yearly|per year|a year|/\s?yr|每年|年流失|年化")
+# (never when the same sentence says monthly: "8% M/M (was 5.5% a year ago)")
+ANNUAL_WORDS = _rx(r"^(?!.*(?:\bm/m\b|monthly|per month|a month|/\s?mo\b|mensual|每月)).*?(?:annual|yearly|per year|a year(?! ago)|/\s?yr|每年|年流失|年化)")
 
 # Table headers and "key: value" keys that *are* a metric label (the whole key, units aside).
 KEY_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -130,7 +131,7 @@ KEY_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("customer_count", _rx(r"(?:#|no\.?|number of|total|count of|num) ?(?:customers?|custs?|buyers|members|accounts|subscribers|users|clients)|(?:customers?|custs?|buyers|members|accounts|subscribers|users|clients|merchants|installs|stores|students|families|households|cuentas|clientes|clientas|kunden)(?: count)?|count|size|n|人數|人数|客戶數|客户数|會員數|会员数|顧客數|顾客数")),
     ("aov", _rx(r"aov|avg\.? order(?: value)?|average order(?: value)?|order value|basket(?: size)?|ticket|客單價|客单价|平均訂單金額|平均订单金额")),
     ("orders_per_year", _rx(r"orders?(?: ?/ ?| per | a )(?:year|yr|customer(?: per year)?)|orders per customer|purchase frequency|frequency|freq|opy|(?:年)?購買(?:頻率|次數)|(?:年)?购买(?:频率|次数)")),
-    ("repeat_rate_pct", _rx(r"repeat(?: purchase)?(?: rate)?|repurchase rate|reorder rate|retention(?: rate)?|returning(?: rate)?|回購率|回购率|複購率|复购率|回購|回购")),
+    ("repeat_rate_pct", _rx(r"repeat(?: customers?| buyers?)?(?: purchase)?(?: rate| share| %)?|repurchase rate|reorder rate|retention(?: rate)?|returning(?: rate)?|回購率|回购率|複購率|复购率|回購|回购")),
     ("repurchase_cycle_days", _rx(r"(?:repurchase|reorder|purchase|replenishment) (?:cycle|interval)|cycle|interval|days between orders|回購週期|回购周期|週期|周期")),
     ("gross_margin_pct", _rx(r"(?:gross )?margin|gm|毛利率|毛利")),
     ("return_rate_pct", _rx(r"returns?(?: rate)?|refund rate|退貨率|退货率|退貨|退货")),
@@ -253,7 +254,7 @@ LANE_NUMBER_PHRASES = _rx(
 OFFER_DEPTH = _rx(r"\d{1,3} ?%[- ]?off\b|(?:打)?\d{1,2} ?折(?:券|優惠|优惠)")
 TIME_WINDOW = _rx(
     r"(?:\b(?:in|over|during|within|for|from) )?(?:the )?\b(?:last|past|trailing|previous|first) \d+ ?(?:days?|d|weeks?|wks?|months?|mos?|m|years?|yrs?)\b"
-    r"|\bwithin \d+ ?(?:days?|d|weeks?|months?)\b|\b(?:box|shipment|delivery|order|month|week|day|tier|cohort|group|wave|#) ?\d{1,2}(?![\d.,+])(?! ?(?:%|days?|d\b|weeks?|wks?|months?|mos?|years?|yrs?|x\b|times|or \d|to \d|-\d))"
+    r"|\bwithin \d+ ?(?:days?|d|weeks?|months?)\b|\b(?:box|shipment|delivery|month|week|day|tier|cohort|group|wave|#) ?\d{1,2}(?![\d.,+])(?! ?(?:%|days?|d\b|weeks?|wks?|months?|mos?|years?|yrs?|x\b|times|or \d|to \d|-\d|dollars|bucks|euros?|pounds))"
     r"|\b[LT]\d+M\b|\bQ[1-4]\b|近 ?\d+ ?(?:天|週|周|個月|个月|年)|過去 ?\d+ ?(?:天|週|周|個月|个月|年)|过去 ?\d+ ?(?:天|周|个月|年)"
 )
 # "no order in 180+ days" is a recency figure even though it reads like a time window.

@@ -334,7 +334,7 @@ def _read_line(line, ctx: _Context, after_blank: bool, open_block, to_prose) -> 
     content = clean(bullet.group(1)) if bullet else _EMPHASIS.sub("", stripped)
     if not content:
         return
-    if content.endswith((":", "：")) and len(content) <= 60 and not re.search(r"\d{3,}", content):
+    if content.endswith((":", "：")) and len(_PARENTHETICAL.sub(" ", content)) <= 60 and not re.search(r"\d{3,}", content):
         _open_section(content, ctx, "header", indent, open_block)
         return
     key_value = _KEY_VALUE.match(content) or (_KEY_DASH_VALUE.match(content) if bullet else None)
@@ -436,7 +436,7 @@ def _read_key_value(key: str, value: str, is_bullet: bool, indent: int, ctx: _Co
     inside_heading_segment = ctx.block is not None and ctx.block.kind == SEGMENT and ctx.opened_by == "heading"
     if inside_heading_segment and not ctx.in_segment_list:
         return False  # "- inactive 90+ days: a third" under "## Small offices" describes that segment
-    if _METRIC_KEY.search(key_text):
+    if _METRIC_KEY.search(plain_key.strip()):
         return False  # "seasonal: 40% of revenue", "Subscription cancellations / month: n/a": facts, not segments
     named_like_segment = _lane_words(key_text) or SEGMENT_NOUN.search(key_text)
     if _DOCUMENT_TITLE.search(key_text):
