@@ -91,6 +91,10 @@ _DOCUMENT_TITLE = re.compile(
 # "客人分三類:", "we split them into:", "groups i'd split them into": a list of segments follows.
 _LIST_INTRO = re.compile(r"分[一二三四五六七八九\d]\s?[類类群種种]|split (?:them|it|customers)? ?into|(?:break|broken) (?:down|them) into|groups?\b.*\binto\b", re.IGNORECASE)
 _SHARE_LINE = re.compile(r"^(?:about |around |roughly |~)?\d+(?:\.\d+)?%\s+.+?\([\"'“‘]?(?P<name>[^()\d\"'“”‘’]{2,40})[\"'”’]?\)[.;]?\s*$", re.IGNORECASE)
+_BULLET_HEAD = re.compile(
+    r"^(?:the |our )?(?P<name>(?:[\w'&+-]+\s){0,2}[\w'&+-]*(?:ers|ors|ists|ians|ees|ants|ents|ies|ics|ites|ees|folk|crowd))\s*(?:[,:(—–]|\s-\s|\s~)\s*(?:about |around |roughly |~|like |maybe )?\d",
+    re.IGNORECASE,
+)
 _SHARE_VALUE = re.compile(r"\s*(?:about |around |roughly |~)?\d+(?:\.\d+)?\s?%")
 _BASE_KEY = re.compile(r"(?:the |our |customer |whole |total )?(?:base|file|list|database|everyone|all|totals?|overall|store|shop|brand|business|company|we|us)")
 _COUNT_VALUE = re.compile(rf"^\s*(?:about |around |roughly |~)?\d[\d.,]*[kK]?\+?\s+(?:{PEOPLE_NOUNS})\b", re.IGNORECASE)
@@ -348,6 +352,9 @@ def _read_line(line, ctx: _Context, after_blank: bool, open_block, to_prose) -> 
         open_block(Block(SEGMENT, clean(share.group("name")), [Clause(content)]), "inline", indent)
         return
     phrase = segment_phrase(content)
+    head = _BULLET_HEAD.match(content) if bullet and phrase is None else None
+    if head is not None and not _METRIC_KEY.search(head.group("name")) and not key_field(head.group("name")):
+        phrase = (head.group("name"), 0)  # "- commuters, about 1,900 of them, ride daily": a plural noun heads the bullet
     asks = content.rstrip().endswith("?")
     if phrase is not None and (asks or re.search(r"\d", content)) and phrase[1] <= 30 and not (block is not None and block.name and phrase[0].lower() in block.name.lower()):
         # A line that opens with a segment's name starts that segment ("The Reserve tier?" then the answer).
