@@ -26,7 +26,7 @@ NAME_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("at_risk", _rx(r"at[- ]risk|lapsing|slipping|cooling|skipp\w*|paus\w*|\bdue\b|overdue|late|non[- ]?completers?|stalled|暂停|暫停|風險|风险|待回购|該回購")),
     ("return_risk", _rx(r"returners?|\breturns?\b|refund\w*|high[- ]returns?|bracket\w*|multi[- ]?(?:size|talla)|serial|高退貨|高退货|退貨|退货|退款")),
     ("new", _rx(r"\bnew\b|\bnewbies?\b|first[- ]?(?:time|timers?|order|purchase)|newcomers?|recently acquired|\btrials?\b|in trial|starters?|welcome"
-                r"|nuev[oa]s?|\bneu\w*|erstkäufer|sampler|taster|explorers?|discovery|\bfirst\b|tiktok|viral|influencer|spike|新客|首单|首單|首購|首购|新会员|新會員|新用户|尝鲜|嘗鮮|试用|試用|体验|體驗")),
+                r"|nuev[oa]s?|\bneu\w*|erstkäufer|sampler|taster|explorers?|discovery|\bfirst\b|1st|tiktok|viral|influencer|spike|beginners?|starters?|rookies?|newbies?|probador\w*|新客|首单|首單|首購|首购|新会员|新會員|新用户|尝鲜|嘗鮮|试用|試用|体验|體驗")),
     ("one_time", _rx(r"one[- ]?time|one[- ]and[- ]done|\bonce\b|una[- ]vez|einmal|single|one[- ]?off|one[- ](?:bag|box|book|case|pair|item|jacket|bed)|1x"
                      r"|never reorder\w*|\bgift\w*|occasion\w*|seasonal|holiday|xmas|christmas|\bsympathy\b|registry|一次性|只买一次|只買一次|单次|單次|送禮|送礼|禮品|礼品|節日|节日|節慶|节庆|中秋|聖誕|圣诞")),
     ("subscriber", _rx(r"subscri\w*|\bsubs?\b|auto-?ship|autoship|subscribe|membership|\bclub\b|recurring|refill|\bplans?\b|weekly box|monthly box"

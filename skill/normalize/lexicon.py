@@ -242,7 +242,7 @@ SEGMENT_MENTION = _rx(
     r"|serial returners|(?:high|heavy)[- ]returners|subscribe (?:&|and) save members|subscription customers|subscribers|auto-?ship customers)\b"
     r"|(?:VIP ?)?(?:會員|会员)|新客|沉睡客|老客|回頭客|回头客|忠實客戶|忠实客户|一次性客戶|一次性客户|流失客|訂閱戶|订阅户|訂閱會員|订阅会员"
 )
-PRONOUN_START = _rx(r"^\s*(?:(?:and|so|also|plus|but|oh|yeah|right)[,]?\s+)*(?:they|their|them|these|those|this (?:group|segment|cohort|tier)|that (?:group|segment)|he|she|他們|她們|他们|她们|這些|这些|這群|这群)\b")
+PRONOUN_START = _rx(r"^\s*(?:(?:and|so|also|plus|but|oh|yeah|right)[,]?\s+)*(?:there (?:are|were|is)\b[^.]{0,40}\bof (?:them|those|these)\b|they|their|them|these|those|this (?:group|segment|cohort|tier)|that (?:group|segment)|he|she|他們|她們|他们|她们|這些|这些|這群|这群)\b")
 
 # Phrases that carry a number but describe a lane or a time window rather than a metric; the
 # number inside is used up so it is not reported as unplaced.

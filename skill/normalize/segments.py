@@ -25,8 +25,9 @@ PEOPLE_NOUNS = (
 # Filler that may open a spoken or chatty sentence before the phrase.
 _OPENERS = (
     r"(?:(?:ok(?:ay)?|so|and|then|also|plus|oh|um+|uh+|right|next|finally|lastly|y|luego|dann|und)[,.]?\s+){0,4}"
-    r"(?:(?:there'?s|theres|there are|we have|we've got|you have|hay|es gibt)\s+)?(?:(?:a|an|the|our|los|las|die)\s+)?"
-    r"(?:(?:big|small|large|tiny|huge|second|third|last|final|core|main)\s+)?(?:(?:group|bunch|set|batch)\s+of\s+(?:the\s+)?)?"
+    r"(?:(?:there'?s|theres|there is|there are|we have|we've got|you have|hay|es gibt)\s+)?(?:(?:a|an|the|our|los|las|die)\s+)?"
+    r"(?:(?:much|even|far|very|quite)\s+)?(?:(?:big|bigger|biggest|small|smaller|large|larger|tiny|huge|second|third|last|final|core|main|other)\s+)?"
+    r"(?:(?:group|bunch|set|batch|cohort|crowd|tribe)\s+of\s+(?:the\s+)?)?"
 )
 # A modifier: a word that is not a function word, verb or number (up to three before the noun).
 _STOP = (
@@ -119,8 +120,24 @@ _CJK_HEAD = re.compile(
 _CJK_NOT_SEGMENT = re.compile(r"過去|过去|去年|今年|整體|整体|全部|所有|總|总|\d+\s?個?月|下單客人|下单客人|^(?:客人|客戶|客户|顧客|顾客|會員|会员|所有客|全部客|整體|整体|總客|总客|獲客|获客|新台|平均客)")
 
 
+# "a much bigger group of string-and-accessory reorderers, roughly 12,500 people": after "group of", any plural names it.
+_GROUP_OF = re.compile(
+    r"\b(?:group|bunch|set|cohort|crowd|tribe|segment|batch) of (?:the |our )?(?P<name>(?:[\w'&/-]+\s){0,3}[\w'&/-]+?s)(?=\s*[,(:;—–]|\s+(?:who|that|which|with|at|around|about|roughly)\b)",
+    _I,
+)
+# "The last group is the dormant file: about 21,000 people": a group named after "is".
+_GROUP_IS = re.compile(
+    r"\b(?:group|segment|cohort|bucket|tier|crowd) (?:is|are) (?:the |our )?(?P<name>[\w' &/-]{2,30}?)(?=\s*[:,.;(]|\s+(?:who|that|with|at|around|about)\b)",
+    _I,
+)
+
+
 def segment_phrase(sentence: str) -> tuple[str, int] | None:
     """(name, start) of the segment a sentence opens with or labels, if any."""
+    for pattern in (_GROUP_OF, _GROUP_IS):
+        grouped = pattern.search(sentence)
+        if grouped and grouped.start() <= 40 and not _NOT_SEGMENT.search(grouped.group("name")):
+            return _tidy(grouped.group("name")), grouped.start("name")
     cjk = _CJK_HEAD.match(sentence) if sentence[:12].strip() and "\u4e00" <= sentence.lstrip()[:1] <= "\u9fff" else None
     if cjk and not _CJK_NOT_SEGMENT.match(cjk.group("name")):
         return cjk.group("name"), cjk.start("name")

@@ -272,9 +272,23 @@ class _Context:
     segment_heading_level: int = 0  # "### Small offices" is a segment when "### Key accounts" was one
 
 
+def _mark_parent_bullets(lines: list[str]) -> list[str]:
+    """'- Hay-fever regulars' with its numbers on indented sub-bullets below: read the bullet as a 'Label:' header."""
+    marked = list(lines)
+    for index, line in enumerate(lines[:-1]):
+        bullet = _BULLET.match(line.strip())
+        if not bullet or re.search(r"\d|[:：]\s*$", bullet.group(1)) or len(bullet.group(1).split()) > 7:
+            continue
+        following = next((later for later in lines[index + 1 :] if later.strip()), "")
+        indent = len(line) - len(line.lstrip())
+        if len(following) - len(following.lstrip()) > indent and _BULLET.match(following.strip()):
+            marked[index] = line.rstrip() + ":"
+    return marked
+
+
 def split_blocks(text: str, warnings: list[str]) -> list[Block]:
     """The note as an ordered list of blocks, whatever mix of styles it was written in."""
-    lines = text.split("\n")
+    lines = _mark_parent_bullets(text.split("\n"))
     blocks: list[Block] = []
     ctx = _Context()
     prose: Block | None = None
