@@ -129,7 +129,7 @@ KEY_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("revenue_share_pct", _rx(r"(?:%|share|pct|percent) ?(?:of )?(?:revenue|rev|sales|gmv|mrr|arr)|(?:revenue|rev|sales|gmv|mrr|arr) ?(?:%|share|pct|percent)|(?:營收|营收|業績|业绩)(?:佔比|占比|%)")),
     ("revenue_amount", _rx(r"(?:total |annual )?(?:revenue|rev|sales|gmv)|營收|营收|營業額|营业额|業績|业绩")),
     ("customer_count", _rx(r"(?:#|no\.?|number of|total|count of|num) ?(?:customers?|custs?|buyers|members|accounts|subscribers|users|clients)|(?:customers?|custs?|buyers|members|accounts|subscribers|users|clients|merchants|installs|stores|students|families|households|cuentas|clientes|clientas|kunden)(?: count)?|count|size|n|人數|人数|客戶數|客户数|會員數|会员数|顧客數|顾客数")),
-    ("aov", _rx(r"aov|avg\.? order(?: value)?|average order(?: value)?|order value|basket(?: size)?|ticket|客單價|客单价|平均訂單金額|平均订单金额")),
+    ("aov", _rx(r"aov|avg\.? order(?: value)?|average order(?: value)?|(?:avg\.? |average )?(?:basket|ticket|spend per order|sale)(?: value| size)?|order value|basket(?: size)?|ticket|客單價|客单价|平均訂單金額|平均订单金额")),
     ("orders_per_year", _rx(r"orders?(?: ?/ ?| per | a )(?:year|yr|customer(?: per year)?)|orders per customer|purchase frequency|frequency|freq|opy|(?:年)?購買(?:頻率|次數)|(?:年)?购买(?:频率|次数)")),
     ("repeat_rate_pct", _rx(r"repeat(?: customers?| buyers?)?(?: purchase)?(?: rate| share| %)?|repurchase rate|reorder rate|retention(?: rate)?|returning(?: rate)?|回購率|回购率|複購率|复购率|回購|回购")),
     ("repurchase_cycle_days", _rx(r"(?:repurchase|reorder|purchase|replenishment) (?:cycle|interval)|cycle|interval|days between orders|回購週期|回购周期|週期|周期")),
@@ -152,7 +152,7 @@ NOTES_HEADER = _rx(r"notes?|description|desc|behaviou?r|comments?|context|detail
 # Section headings: what follows them is read as constraints, or as business context.
 SECTION_CONSTRAINTS = _rx(r"(?:hard )?(?:constraints?|guardrails?|rules|restrictions?|limits|policy|policies|do(?:n'?t)?s and don'?ts|限制|規則|规则|注意事項|注意事项)")
 SECTION_BUSINESS = _rx(
-    r"(?:business|company|brand|overview|context|background|about(?: us)?|summary|the numbers|numbers|kpis?|metrics|notes|problem|problems|goals?|challenge|issues?|questions?|ask|help|背景|概況|概况|問題|问题|目標|目标|整體|整体)"
+    r"(?:business|company|brand|overview|context|background|about(?: us)?|summary|the numbers|numbers|kpis?|metrics|notes|base|the base|customer base|totals?|overall|headline numbers|problem|problems|goals?|challenge|issues?|questions?|ask|help|背景|概況|概况|問題|问题|目標|目标|整體|整体)"
 )
 SECTION_SEGMENTS = _rx(r"(?:customer )?(?:segments?|cohorts?|groups|tiers|personas|customers|客群|分群|族群)")
 # "Segments from our Klaviyo export (last 12 months)": a heading that introduces a list of segments.

@@ -84,6 +84,8 @@ _KEY_PATH = re.compile(r"^(?:segments?|seg|cohorts?|groups?|tiers?)[._\s]?\d*\.(
 
 
 # "會員資料整理", "Q3 notes", "WhatsApp export": a title line names the document, not a segment.
+# "Rules from the superintendent pharmacist", "Constraints (legal)", "限制條件": a heading that opens rules.
+_RULES_TITLE = re.compile(r"(?:hard |our |the |house |brand )?(?:constraints?|guardrails?|rules|restrictions?|limits|policy|policies|must nots?|限制|規則|规则|禁止)\b")
 _CHAT_FILLER = re.compile(r"^(?:(?:yep|yes|yeah|ok|okay|right|sure|so|and|also|oh|um|uh|then|next|lol|k)\b[.,!]*\s+)+", re.IGNORECASE)
 _DOCUMENT_TITLE = re.compile(
     r"整理|資料|资料|數據|数据|報告|报告|摘要|\b(?:notes?|summary|export|report|overview|update|dashboard|recap|thread|transcript|deck)\b", re.IGNORECASE
@@ -134,7 +136,7 @@ def _heading_kind(text: str, in_segment_list: bool) -> str:
     """What a heading or 'Label:' line opens: a segment, rules, business context or a segment list."""
     plain = clean(text)
     lowered = plain.lower()
-    if SECTION_CONSTRAINTS.fullmatch(lowered) or (states_rule(plain) and not _lane_words(plain)):
+    if SECTION_CONSTRAINTS.fullmatch(lowered) or _RULES_TITLE.match(lowered) or (states_rule(plain) and not _lane_words(plain)):
         return CONSTRAINTS
     if SECTION_SEGMENTS.fullmatch(lowered) or SEGMENT_LIST_PREFIX.match(lowered) or _LIST_INTRO.search(plain):
         return "segment_list"
@@ -269,6 +271,7 @@ class _Context:
     opened_by: str = ""  # heading | header | inline | kv
     indent: int = 0
     in_segment_list: bool = False
+    in_business: bool = False  # under a "Base" / "Overview" heading: unknown key: value lines are business facts
     segment_heading_level: int = 0  # "### Small offices" is a segment when "### Key accounts" was one
 
 
@@ -352,7 +355,8 @@ def _read_line(line, ctx: _Context, after_blank: bool, open_block, to_prose) -> 
     content = clean(bullet.group(1)) if bullet else _EMPHASIS.sub("", stripped)
     if not content:
         return
-    if content.endswith((":", "：")) and len(_PARENTHETICAL.sub(" ", content)) <= 60 and not re.search(r"\d{3,}", content):
+    ends_as_label = content.endswith((":", "：")) or stripped.endswith((":", "："))
+    if ends_as_label and len(_PARENTHETICAL.sub(" ", content)) <= 60 and not re.search(r"\d{3,}", content):
         _open_section(content, ctx, "header", indent, open_block)
         return
     key_value = _KEY_VALUE.match(content) or (_KEY_DASH_VALUE.match(content) if bullet else None)
@@ -404,6 +408,7 @@ def _open_section(title: str, ctx: _Context, opened_by: str, indent: int, open_b
         kind = SEGMENT
     if kind == SEGMENT and level:
         ctx.segment_heading_level = level
+    ctx.in_business = kind == BUSINESS and SECTION_BUSINESS.fullmatch(clean(title).lower()) is not None
     if kind == "segment_list":
         ctx.in_segment_list = True
         ctx.block = None
@@ -463,7 +468,8 @@ def _read_key_value(key: str, value: str, is_bullet: bool, indent: int, ctx: _Co
     if _DOCUMENT_TITLE.search(key_text):
         return False  # "宠物鲜粮 订阅业务数据 (2024 Q4)": the document's title, not a segment
     counted = _COUNT_VALUE.match(value) is not None and not _BASE_KEY.fullmatch(lowered)  # "Bundle builders (...): 1,700 families"
-    if named_like_segment or ctx.in_segment_list or (is_bullet and re.search(r"\d", value)) or counted:
+    loose_bullet = is_bullet and re.search(r"\d", value) and not ctx.in_business
+    if named_like_segment or ctx.in_segment_list or loose_bullet or counted:
         name, inner = segment_name(key_text)
         count_hint = "customer_count" if SEGMENT_NOUN.search(key_text) else None
         clauses = [Clause(name, is_heading=True)] + ([Clause(inner, is_heading=True)] if inner else []) + [Clause(value, hint=count_hint)]
