@@ -30,7 +30,7 @@ FIELD_WORDS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         "days_since_last_order",
         _rx(
-            r"since (?:their |the |a )?last (?:order|purchase)|no (?:orders?|purchases?)|nothing (?:in|for|since)|sin (?:pedidos?|compras?)|hace|ohne bestellung|keine bestellung|(?:haven'?t|have not|hasn'?t|not) (?:ordered|purchased|bought)"
+            r"since (?:their |the |a )?last (?:order|purchase)|no (?:orders?|ords?|purchases?)|nothing (?:in|for|since)|sin (?:pedidos?|compras?)|hace|ohne bestellung|keine bestellung|(?:haven'?t|have not|hasn'?t|not) (?:ordered|purchased|bought)"
             r"|last (?:order|purchase)|inactive|lapsed|dormant|recency|\bago\b|未購買|未购买|沒有購買|没有购买|沒買|没买|未下單|未下单|沒下單|没下单|沒有下單|没有下单|未購|未购|最後購買|最后购买|未回購|未回购|天未"
         ),
         frozenset({"days", "count"}),
@@ -259,7 +259,7 @@ TIME_WINDOW = _rx(
 )
 # "no order in 180+ days" is a recency figure even though it reads like a time window.
 DAYS_SINCE_PHRASE = _rx(
-    r"(?:no|zero|not (?:a |any )?(?:single )?|without (?:an? )?|haven'?t (?:placed )?(?:an? )?)(?:orders?|purchases?|ordered|purchased|bought)\s+(?:in|for|within)\s+(?:the\s+)?(?:last\s+|past\s+|over\s+|more than\s+)?"
+    r"(?:no|zero|nothing|not (?:a |any )?(?:single )?|without (?:an? )?|haven'?t (?:placed )?(?:an? )?|hasn'?t (?:placed )?(?:an? )?|have not )\s*(?:orders?|ords?|purchases?|ordered|purchased|bought|buys?)?\s*(?:in|for|within|since)\s+(?:the\s+)?(?:last\s+|past\s+|over\s+|more than\s+)?"
     r"(\d{1,4})\+? ?(days?|d|weeks?|wks?|months?|mos?|years?|yrs?)\b"
 )
 

@@ -209,6 +209,8 @@ def table_blocks(rows: list[list[str]], warnings: list[str]) -> list[Block]:
                 block.clauses.append(Clause(cell))
             else:
                 block.clauses.append(_cell_clause(head, cell))
+        if block.kind == SEGMENT:
+            block.clauses.append(Clause(name, is_heading=True))  # "Lapsed 12m+": read last, so a column's own value wins
         blocks.append(block)
     return blocks
 
