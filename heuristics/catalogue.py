@@ -29,12 +29,15 @@ DERIVED_METRICS: tuple[str, ...] = (
     "cac_rising",
     "no_referral_program",
     "order_gap_growth_x",
+    "durable_category",
 )
 # Business signals the notes give (BusinessMetrics fields beyond the per-segment Metrics).
 BUSINESS_SIGNALS: tuple[str, ...] = (
     "cac", "nps", "upgrade_rate_pct", "attach_rate_pct", "unsubscribe_rate_pct", "peak_season_share_pct", "cancel_month",
 )
-BUSINESS_ONLY_METRICS: tuple[str, ...] = ("cac_to_aov_x", "consumable_category", "cac_rising", "no_referral_program")
+BUSINESS_ONLY_METRICS: tuple[str, ...] = (
+    "cac_to_aov_x", "consumable_category", "durable_category", "cac_rising", "no_referral_program",
+)
 # Business figures a segment rule may use as its value ("segment_or_business"): they then target that lane's segments.
 BUSINESS_FALLBACK_METRICS: tuple[str, ...] = (*BUSINESS_SIGNALS, "order_gap_growth_x")
 SIGNAL_METRICS: tuple[str, ...] = METRIC_FIELDS + DERIVED_METRICS + BUSINESS_SIGNALS

@@ -26,7 +26,7 @@ from skill.plan.facts import (
 )
 from skill.schema import LEVER_IDS, LeverScore, NormalizedInput, Segment
 
-__all__ = ["Assessment", "CategoryBand", "Fired", "assess", "category_band", "format_metric", "is_consumable",
+__all__ = ["Assessment", "CategoryBand", "Fired", "assess", "built_for", "category_band", "format_metric", "is_consumable",
            "score_levers", "segment_share_pct"]
 
 BUSINESS = "the business"
@@ -54,6 +54,16 @@ class Assessment:
     fired: dict[str, list[Fired]] = field(default_factory=dict)
     tension_points: dict[str, float] = field(default_factory=dict)
     facts: Facts | None = None
+
+
+def built_for(tension: str, facts: Facts, catalogue: Catalogue) -> str | None:
+    """The lever built for a stated worry: the first in benchmarks [goals] whose lanes fit a described segment."""
+    candidates = catalogue.benchmarks["goals"].get(tension, [])
+    lanes = {sf.lane for sf in facts.segments}
+    for lever_id in candidates:
+        if lanes & set(catalogue.levers[lever_id].lanes):
+            return lever_id
+    return candidates[0] if candidates else None
 
 
 def segment_share_pct(seg: Segment, inp: NormalizedInput) -> float | None:
@@ -108,6 +118,7 @@ class _Rules:
         self.namespace = self._namespace()
         self.biz = _business_namespace(self.inp)
         self.fired: list[Fired] = []
+        self.built_for = built_for(self.inp.main_tension, facts, catalogue) if self.inp.main_tension else None
 
     def _namespace(self) -> SimpleNamespace:
         """Benchmarks as attributes for the explain templates ({b.repeat_rate.weak_pct})."""
@@ -163,7 +174,7 @@ def _explain(signal: Signal, subject: str, value: Any, rules: _Rules, currency: 
         resolved = rules.resolve(ref)
         return "" if resolved is None else format_metric(signal.metric, resolved, currency)
 
-    shown = rules.inp.business.category if signal.metric == "consumable_category" else value
+    shown = rules.inp.business.category if signal.metric in ("consumable_category", "durable_category") else value
     return signal.explain.format(
         segment=subject,
         value=format_metric(signal.metric, shown, currency),
@@ -196,7 +207,7 @@ def _score_segment(lever: Lever, sf: SegmentFacts, rules: _Rules) -> _SegmentRes
     if seg.lane in lever.primary_lanes and lever.lane_match_points:
         raw += lever.lane_match_points
         lane = seg.lane.replace("_", " ")
-        text = f"{quoted} is {'an' if lane[0] in 'aeiou' else 'a'} {lane} segment, a lane this lever is built for"
+        text = f"{quoted} is {'an' if lane in ('at risk', 'other') else 'a'} {lane} segment, a lane this lever is built for"
         lines.append(_line(lever.id, lever.lane_match_points, text))
         rules.fired.append(Fired(lever.id, seg.name, "lane_match", lever.lane_match_points, text))
     for signal in lever.signals:
@@ -275,8 +286,8 @@ def _score_lever(lever: Lever, rules: _Rules) -> tuple[float, list[str], list[st
             rules.fired.append(Fired(lever.id, None, signal.id, points, text))
     boost = 0.0
     if inp.main_tension and inp.main_tension in lever.tensions and total > 0:
-        # The first tension a lever lists is the problem it exists to solve; later ones it only helps.
-        primary = lever.tensions[0] == inp.main_tension
+        # The lever built for the worry (benchmarks [goals], first that fits a segment) gets the full boost.
+        primary = rules.built_for == lever.id
         boost = rules.scoring["tension_boost" if primary else "tension_boost_secondary"]
         total += boost
         role = "the lever built for it" if primary else "a lever that helps with it"

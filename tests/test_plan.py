@@ -129,7 +129,7 @@ def test_low_input_confidence_is_stated_explicitly():
     plan = build_plan(make_input([segment("New", "new", repeat_rate_pct=10)], confidence="low"))
     assert plan.confidence == "low"
     assert plan.confidence_reason.startswith("Confidence is low because")
-    assert plan.assumptions[0] == plan.confidence_reason
+    assert plan.confidence_reason not in plan.assumptions  # said once, under Confidence
 
 
 def test_missing_key_metrics_lower_confidence_a_step():
@@ -138,7 +138,7 @@ def test_missing_key_metrics_lower_confidence_a_step():
     assert plan.confidence == "medium"
     statement = plan.confidence_reason
     assert statement.startswith("Confidence is medium because")
-    assert "not given in the notes: size (customers or revenue share) for 'A', 'B'" in statement
+    assert "not given in the notes: size (customers or revenue share) for every segment; AOV for 'A'" in statement
 
 
 def test_limits_always_state_no_live_access_and_no_auto_send():

@@ -11,13 +11,12 @@ from heuristics.formatting import fmt_money
 from heuristics.scorer import format_metric
 from skill.plan.choose import Choice, choose_levers, headline
 from skill.plan.confidence import (
-    LIMITS,
     assumptions,
     confidence_statement,
     constraint_notes,
+    limits,
     plan_confidence,
     reading_check,
-    safe_warning,
 )
 from skill.plan.diagnose import business_findings, diagnose
 from skill.plan.facts import Facts, build_facts
@@ -128,14 +127,10 @@ def build_plan(inp: NormalizedInput) -> Plan:
     measurement = build_measurement(selection, facts, catalogue)
     level, reasons = plan_confidence(facts)
     statement = confidence_statement(level, reasons)
-    limits = list(LIMITS)
-    if inp.warnings:
-        limits.append(f"The input reader reported: {' | '.join(safe_warning(w) for w in inp.warnings)}")
+    check = reading_check(inp)
     assumed = assumptions(facts, assessment, impacts, catalogue, selection.packages, bench)
-    if level == "low":
-        assumed.insert(0, statement)
     return Plan(
-        reading_check=reading_check(inp),
+        reading_check=check,
         this_week=this_week(selection, choice, facts, assessment, catalogue),
         diagnosis=diagnosis,
         business_findings=business_findings(facts),
@@ -147,7 +142,7 @@ def build_plan(inp: NormalizedInput) -> Plan:
         margin_impact=margin,
         measurement=measurement,
         assumptions=assumed,
-        limits=limits,
+        limits=limits(inp, check),
         constraint_notes=constraint_notes(facts, selection),
         confidence=level,
         confidence_reason=statement,

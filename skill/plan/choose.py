@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from heuristics import Assessment, Catalogue
-from heuristics.scorer import Fired
+from heuristics.scorer import Fired, built_for
 from skill.plan.facts import Facts
-from skill.schema import LEVER_IDS, LeverScore
+from skill.schema import LeverScore
 
 TOP = 3
 _TENSION_WORDS = {
@@ -28,16 +28,6 @@ class Choice:
     goal_lever: str | None
     goal_note: str | None
     goal_word: str | None = None
-
-
-def built_for(tension: str, facts: Facts, catalogue: Catalogue) -> str | None:
-    """The lever built for the stated worry: the first (catalogue order) whose first tension it is and that fits a segment."""
-    candidates = [lid for lid in LEVER_IDS if catalogue.levers[lid].tensions[:1] == [tension]]
-    lanes = {sf.lane for sf in facts.segments}
-    for lever_id in candidates:
-        if lanes & set(catalogue.levers[lever_id].lanes):
-            return lever_id
-    return candidates[0] if candidates else None
 
 
 def _reason(score: LeverScore, fired: list[Fired]) -> str:
@@ -104,7 +94,9 @@ def choose_levers(assessment: Assessment, facts: Facts, catalogue: Catalogue) ->
             primary = [sf for sf in fits if sf.lane in lever.primary_lanes] or fits
             s.segments = [sf.name for sf in sorted(primary, key=lambda sf: -(sf.share_pct or 0))]
     # Stable: ties keep the scorer's order; the goal lever wins a tie with the lever it was lifted past.
-    order = sorted(scores.values(), key=lambda s: (-s.score, 0 if s.id == goal_lever else 1, s.rank))
+    idle = catalogue.benchmarks["scoring"]["zero_score_order"]
+    order = sorted(scores.values(), key=lambda s: (-s.score, 0 if s.id == goal_lever else 1,
+                                                   s.rank if s.score > 0 else idle.index(s.id)))
     levers = []
     for rank, s in enumerate(order, start=1):
         reason = _reason(s, assessment.fired[s.id])

@@ -21,7 +21,7 @@ from skill.schema import NormalizedInput, ReadingCheck, SegmentPackage
 
 CONFIDENCE_STEPS = ("low", "medium", "high")
 LOW_COVERAGE_PCT = 70
-MAX_LISTED_PLACED, MAX_LISTED_UNPLACED = 12, 8
+MAX_LISTED_PLACED, MAX_LISTED_UNPLACED = 6, 8
 SNIPPET_CHARS = 90
 WITHHELD = "[instruction-like text withheld]"
 
@@ -52,6 +52,23 @@ def safe_warning(warning: str) -> str:
     return re.sub(r"'([^']*)'", lambda m: f"'{WITHHELD}'" if _INSTRUCTION_LIKE.search(m.group(1)) else m.group(0), warning)
 
 
+MAX_LISTED_WARNINGS = 5
+
+
+def limits(inp: NormalizedInput, shown: ReadingCheck | None) -> list[str]:
+    """The fixed limits plus the reader's warnings: instruction-like text withheld, what the reading block lists left out."""
+    out = list(LIMITS)
+    warnings = [safe_warning(w) for w in inp.warnings]
+    if shown is not None:
+        warnings = [w for w in warnings if not w.startswith("could not place") and "given two different values" not in w
+                    and "given twice" not in w]
+    if warnings:
+        extra = len(warnings) - MAX_LISTED_WARNINGS
+        listed = warnings[:MAX_LISTED_WARNINGS] + ([f"{extra} more in the input's warnings"] if extra > 0 else [])
+        out.append(f"The input reader reported: {' | '.join(listed)}")
+    return out
+
+
 def reading_check(inp: NormalizedInput) -> ReadingCheck | None:
     """The 'what I read / what I could not place' block, when coverage is below 70% or values conflict."""
     reading = inp.reading
@@ -62,11 +79,11 @@ def reading_check(inp: NormalizedInput) -> ReadingCheck | None:
         return None
     placed = [f"{item.placed_in}: {safe_snippet(item.text)}" for item in reading.placed if item.placed_in]
     if len(placed) > MAX_LISTED_PLACED:
-        placed = placed[:MAX_LISTED_PLACED] + [f"… and {len(placed) - MAX_LISTED_PLACED} more (see the input)"]
+        placed = placed[:MAX_LISTED_PLACED] + [f"and {len(placed) - MAX_LISTED_PLACED} more (see the input)"]
     unplaced = []
     for item in reading.not_placed:
         line = f"'{safe_snippet(item.snippet or item.text)}'"
-        if item.reason and line != f"'{WITHHELD}'":
+        if item.reason and line != f"'{WITHHELD}'" and not any(c in item.reason for c in reading.conflicts):
             line += f" ({safe_snippet(item.reason)})"
         if line not in unplaced:
             unplaced.append(line)
@@ -105,7 +122,10 @@ def plan_confidence(facts: Facts) -> tuple[str, list[str]]:
         level = CONFIDENCE_STEPS[max(0, CONFIDENCE_STEPS.index(level) - 1)]
         reasons.append(f"{thin} of {len(facts.segments)} segments lack two or more key metrics")
     if by_gap:
-        reasons.append("not given in the notes: " + "; ".join(f"{gap} for {', '.join(names)}" for gap, names in by_gap.items()))
+        every = len(facts.segments) > 1
+        reasons.append("not given in the notes: " + "; ".join(
+            f"{gap} for {'every segment' if every and len(names) == len(facts.segments) else ', '.join(names)}"
+            for gap, names in by_gap.items()))
     if unread:
         reasons.append("given but could not be read: " + "; ".join(unread))
     reading = inp.reading
@@ -171,10 +191,14 @@ def assumptions(facts: Facts, assessment: Assessment, impacts: list[Impact], cat
     if any(i.orders_basis in ("default", "cycle") for i in impacts):
         out.append("Orders per year not given: 365 / the stated repurchase cycle where there is one, else "
                    f"{fmt_number(bench['defaults']['orders_per_year_when_missing'])} order a year (marked in each line).")
+    # Sized lines carry their range; the benchmark range is spelled out only for levers left unsized.
+    sized = {i.lever for i in impacts if i.revenue_high > 0 or i.margin_line}
     bases = [f"{catalogue.levers[lid].title} {effect_unit(lid, catalogue)}"
-             for lid in sorted({pkg.plays[0].lever for pkg in packages if pkg.plays})]
+             for lid in sorted({pkg.plays[0].lever for pkg in packages if pkg.plays} - sized)]
     if bases:
         out.append("Effect ranges are benchmarks, not promises: " + "; ".join(bases) + ".")
+    elif impacts:
+        out.append("Effect ranges are public benchmarks, not promises (`explain_lever` gives each lever's basis).")
     if not (inp.business.currency or any(s.seg.currency for s in facts.segments)):
         out.append("Currency not stated: money is shown without a symbol.")
     return out

@@ -30,7 +30,8 @@ SEGMENT_DERIVED = (
     "value_at_risk_share_pct",
     "high_churn_risk_share_pct",
 )
-BUSINESS_DERIVED = ("cac_to_aov_x", "consumable_category", "cac_rising", "no_referral_program", "order_gap_growth_x")
+BUSINESS_DERIVED = ("cac_to_aov_x", "consumable_category", "durable_category", "cac_rising", "no_referral_program",
+                    "order_gap_growth_x")
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,8 @@ def build_facts(inp: NormalizedInput, benchmarks: dict[str, Any]) -> Facts:
     business_derived: dict[str, Any] = {
         "cac_to_aov_x": b.cac / b.aov if b.cac is not None and b.aov else None,
         "consumable_category": is_consumable(benchmarks, b.category) or None,
+        # A stated category that is not used up (furniture, watches, software): reorders do not follow a usage cycle.
+        "durable_category": (bool(b.category) and not is_consumable(benchmarks, b.category)) or None,
         "cac_rising": True if b.cac_trend == "rising" else None,
         "no_referral_program": True if op.has_referral_program is False else None,
         "order_gap_growth_x": gap_growth,
