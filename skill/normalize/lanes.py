@@ -24,19 +24,19 @@ NAME_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("dormant", _rx(r"dormant|lapsed|inactiv\w*|churned|churners?|cancell?ed|canceled|cancell?ers?|sleep\w*|asleep|hibernat\w*|win-?back|gone quiet|quiet|dormid\w*"
                     r"|schlafend\w*|verloren|ex[- ]\w+|former|lost|expired|uninstall\w*|沉睡|休眠|流失|睡着|睡著|已取消|取消|不活跃|不活躍|未購|未购|沒買|没买|未下單|未下单")),
     ("at_risk", _rx(r"at[- ]risk|lapsing|slipping|cooling|skipp\w*|paus\w*|\bdue\b|overdue|late|non[- ]?completers?|stalled|暂停|暫停|風險|风险|待回购|該回購")),
-    ("return_risk", _rx(r"returners?|\breturns?\b|refund\w*|high[- ]returns?|bracket\w*|multi[- ]?(?:size|talla)|serial|高退貨|高退货|退貨|退货|退款")),
+    ("return_risk", _rx(r"returners?|\breturns?\b|refund\w*|high[- ]returns?|bracket\w*|multi[- ]?(?:size|talla|taille)s?|serial|高退貨|高退货|退貨|退货|退款")),
     ("new", _rx(r"\bnew\b|\bnewbies?\b|first[- ]?(?:time|timers?|order|purchase)|newcomers?|recently acquired|\btrials?\b|in trial|starters?|welcome"
                 r"|nuev[oa]s?|\bneu\w*|erstkäufer|sampler|taster|explorers?|discovery|\bfirst\b|1st|tiktok|viral|influencer|spike|beginners?|starters?|rookies?|newbies?|probador\w*|新客|首单|首單|首購|首购|新会员|新會員|新用户|尝鲜|嘗鮮|试用|試用|体验|體驗")),
-    ("one_time", _rx(r"one[- ]?time|one[- ]and[- ]done|\bonce\b|una[- ]vez|einmal|single|one[- ]?off|one[- ](?:bag|box|book|case|pair|item|jacket|bed)|1x"
+    ("one_time", _rx(r"one[- ]?time|one[- ]and[- ]done|\bonce\b|una[- ]vez|einmal|une seule fois|une fois|nur einmal|gelegenheit\w*|散客|single|one[- ]?off|one[- ](?:bag|box|book|case|pair|item|jacket|bed)|1x"
                      r"|never reorder\w*|\bgift\w*|occasion\w*|seasonal|holiday|xmas|christmas|\bsympathy\b|registry|一次性|只买一次|只買一次|单次|單次|送禮|送礼|禮品|礼品|節日|节日|節慶|节庆|中秋|聖誕|圣诞")),
     ("subscriber", _rx(r"subscri\w*|\bsubs?\b|auto-?ship|autoship|subscribe|membership|\bclub\b|recurring|refill|\bplans?\b|weekly box|monthly box"
                        r"|suscri\w*|abo\w*|訂閱|订阅|周订|週訂|月订|月訂|定期|会员订|訂購會員")),
     ("vip", _rx(r"\bvips?\b|top[- ]?spenders?|big spenders?|whales?|high[- ]value|key accounts?|strategic|champions?|insiders?|\btop\b(?!-up)|reserve"
                 r"|premium|elite|platinum|gold|collectors?|collecters?|corporate|enterprise|\bplus\b|黑卡|金卡|貴賓|贵宾|高价值|高價值|大客户|大客戶")),
     ("price_sensitive", _rx(r"discount\w*|deal\w*|bargain\w*|coupon\w*|price[- ]sensitive|promo\w*|\bsale\b|clearance|markdown|outlet|rebajas|descuento\w*"
-                            r"|oferta\w*|rabatt\w*|折扣|优惠|優惠|券")),
+                            r"|oferta\w*|rabatt\w*|soldes|chasseu\w*|cazador\w*|schnäppchen\w*|折扣|优惠|優惠|券|促销|促銷")),
     ("loyal", _rx(r"loyal\w*|regulars?|repeat\w*|returning|\bcore\b|\bpower\b|\bfans?\b|\bactive\b|一般|普通|multi[- ]?buyers?|heavy|habitual|daily|weekly|frequent"
-                  r"|enthusiasts?|gearheads?|\brats?\b|stackers?|swappers?|stockists?|full[- ]price|老客|熟客|回头客|回頭客|忠實|忠实|常客|高频|高頻")),
+                  r"|enthusiasts?|gearheads?|\brats?\b|stackers?|swappers?|stockists?|full[- ]price|stamm\w*|fidèles?|fideles|habitu\w*|recurrentes?|treue|老客|熟客|回头客|回頭客|忠實|忠实|常客|高频|高頻")),
 )
 # lane -> behaviour phrases in the segment's TEXT (weight 2).
 TEXT_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -48,18 +48,18 @@ FIELD_WORDS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         ),
         frozenset({"freq", "count", "times"}),
     ),
-    ("monthly_churn_pct", _rx(r"churn|cancel\w*|流失率|流失|退訂|退订"), frozenset({"pct", "count"})),
-    ("return_rate_pct", _rx(r"(?<!un)\breturn(?!ing)(?:s|ed| rate)?\b|refund\w*|orders? (?:come|comes|came|get sent|are sent) back|退貨|退货|退款"), frozenset({"pct", "count"})),
+    ("monthly_churn_pct", _rx(r"churn|cancel\w*|abwanderung|kündig\w*|désabonn\w*|résili\w*|\bbajas?\b|流失率|流失|退訂|退订"), frozenset({"pct", "count"})),
+    ("return_rate_pct", _rx(r"(?<!un)\breturn(?!ing)(?:s|ed| rate)?\b|refund\w*|taux de retour|retours?\b|retouren\w*|devoluci\w*|devuelven|renvoi\w*|orders? (?:come|comes|came|get sent|are sent) back|退貨|退货|退款"), frozenset({"pct", "count"})),
     (
         "discount_order_share_pct",
         _rx(r"discount\w*|coupon\w*|promo\w*|on sale|sale price|markdown|\bcodes?\b|折扣|優惠|优惠|折價|折价|打折"),
         frozenset({"pct", "count"}),
     ),
-    ("gross_margin_pct", _rx(r"margin|\bgm\b|毛利"), frozenset({"pct", "count"})),
+    ("gross_margin_pct", _rx(r"margin|marge|margen|rohertrag|\bgm\b|毛利"), frozenset({"pct", "count"})),
     (
         "repeat_rate_pct",
         _rx(
-            r"repeat|\brr\b|re-?order|re-?purchase|(?:ordered|bought|purchased|buy|order) (?:twice|again|2x)|placed a (?:2nd|second)|(?:2|two)\+? orders|comes? back|came back|returning|buy again|bought again|order again|second (?:order|purchase)"
+            r"repeat|\brr\b|re-?order|re-?purchase|repass\w* commande|recommand\w*|wieder (?:bestellt|gekauft)|vuelven a comprar|repit\w*|(?:ordered|bought|purchased|buy|order) (?:twice|again|2x)|placed a (?:2nd|second)|(?:2|two)\+? orders|comes? back|came back|returning|buy again|bought again|order again|second (?:order|purchase)"
             r"|2nd (?:order|purchase)|retention|retain|回購|回购|複購|复购|再購|再购|回頭|回头|续费率|續費率|续订率|續訂率"
         ),
         frozenset({"pct", "count"}),
@@ -76,7 +76,7 @@ FIELD_WORDS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ),
     (
         "aov",
-        _rx(r"\baov\b|avg\.? (?:order|basket|ticket|shipment|box)|average (?:order|shipment|box|basket|ticket|spend per order)|\baverage\b|\bavg\b|promedio|durchschnitt\w*|order value|basket|per (?:order|shipment|box)|\bticket\b|每單|每单|每筆|每笔|客單價|客单价|平均訂單|平均订单|訂單金額|订单金额|單價|单价"),
+        _rx(r"\baov\b|avg\.? (?:order|basket|ticket|shipment|box)|average (?:order|shipment|box|basket|ticket|spend per order)|\baverage\b|\bavg\b|promedio|durchschnitt\w*|panier moyen|ticket moyen|warenkorb|bon moyen|order value|basket|per (?:order|shipment|box)|\bticket\b|每單|每单|每筆|每笔|客單價|客单价|平均訂單|平均订单|訂單金額|订单金额|單價|单价"),
         frozenset({"money", "count"}),
     ),
     (
@@ -118,7 +118,7 @@ CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "bi-weekly": 14, "fortnightly": 14,
                 "quarterly": 90, "week": 7, "other week": 14, "two weeks": 14, "month": 30, "other month": 60, "two months": 60,
                 "quarter": 90, "season": 90, "semana": 7, "mes": 30, "trimestre": 90}
 # A cancel share is a monthly churn rate only with one of these words ("30% cancel before shipment 3" is not).
-MONTHLY_CHURN_CUE = _rx(r"churn|monthly|per month|a month|/\s?mo\b|\bm/m\b|\bmom\b|mensual|monatlich|每月|月流失|流失率|annual|yearly|per year|a year|/\s?yr")
+MONTHLY_CHURN_CUE = _rx(r"churn|abwanderung|monthly|per month|a month|/\s?mo\b|\bm/m\b|\bmom\b|mensual\w*|mensuel\w*|par mois|al mes|monatlich\w*|pro monat|每月|月流失|流失率|annual|yearly|per year|a year|/\s?yr")
 # Churn stated per year is converted to the monthly rate the schema holds.
 # (never when the same sentence says monthly: "8% M/M (was 5.5% a year ago)")
 ANNUAL_WORDS = _rx(r"^(?!.*(?:\bm/m\b|monthly|per month|a month|/\s?mo\b|mensual|每月)).*?(?:annual|yearly|per year|a year(?! ago)|/\s?yr|每年|年流失|年化)")

@@ -71,10 +71,12 @@ _SPOKEN_HUNDREDS = re.compile(
 )
 # Plural vague quantities are not numbers ("hundreds of people").
 _VAGUE = re.compile(r"\b(hundreds|thousands|dozens|a couple|a few|cientos|miles)\b", _I)
+_FRENCH = re.compile(r"\b(?:clientes|commandes|panier|marge|nous|avec|pour|les|des|taux|remise)\b", _I)
 _SPANISH = re.compile(r"\b(?:clientes|clientas|pedidos|compran|devoluciones|tienda|nuestro|nuestra|también|todo|más|pero|meses|años|hace)\b", _I)
 _GERMAN = re.compile(r"\b(?:Kunden|Bestellungen|wir|und|nicht|pro Jahr|Monate|Jahre|Umsatz|keine)\b")
 _COMMA_DECIMAL = re.compile(r"(?<![\d,.])(\d+),(\d{1,2})(?!\d|,\d)")
 _CSV_ROW = re.compile(r"^[^,\n]*,\S[^,\n]*,\S[^,\n]*,\S")  # three or more commas with no space after them
+_SPACE_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,]\d)")
 _DOT_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+)(?!\d|\.\d)")  # "1.250,50 €" keeps its decimal comma
 _ONE_YEAR_WORDS = re.compile(
     r"\b(?:un|una|ein|einem|einer|(?<=over )a|(?<=than )a|(?<=in )a|(?<=for )a|(?<=past )a|(?<=last )a|(?<=within )a)"
@@ -94,8 +96,9 @@ def prepare_lines(text: str) -> list[str]:
     """The note as lines with chat furniture removed, packed key: value pairs split, numbers in digits."""
     lines = text.split("\n")
     speakers = _speakers(lines)
-    european = bool(_COMMA_DECIMAL.search(text)) or bool(_SPANISH.search(text) or _GERMAN.search(text))
-    languages = ["en"] + (["es"] if _SPANISH.search(text) else []) + (["de"] if _GERMAN.search(text) else [])
+    european = bool(_COMMA_DECIMAL.search(text)) or bool(_SPANISH.search(text) or _GERMAN.search(text) or _FRENCH.search(text))
+    languages = (["en"] + (["es"] if _SPANISH.search(text) else []) + (["de"] if _GERMAN.search(text) else [])
+                 + (["fr"] if _FRENCH.search(text) else []))
     prepared: list[str] = []
     for line in lines:
         line = _prepare_line(line, speakers, european, tuple(languages))
@@ -154,6 +157,7 @@ def spell_numbers(text: str, european: bool = False, languages: tuple[str, ...] 
         text = _chinese_numerals(text)
     if european:
         text = _DOT_THOUSANDS.sub(lambda m: m.group(1).replace(".", ""), text)
+        text = _SPACE_THOUSANDS.sub(lambda m: re.sub(r"[ \u00a0\u202f]", "", m.group(0)), text)  # "2 900 clientes"
     if not _CSV_ROW.search(text) and "\t" not in text:  # a CSV row's commas are separators
         text = _COMMA_DECIMAL.sub(r"\1.\2", text)  # "3,5" and "94,50": a thousands group always has three digits
     if not re.search(r"[A-Za-z]", text):

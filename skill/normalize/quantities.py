@@ -30,11 +30,11 @@ _UNIT_AFTER = re.compile(
     r"|months?\b|meses\b|mes\b|monate?n?\b|mos?\b|years?\b|años?\b|anos?\b|jahre?n?\b|yrs?\b|年|times\b|veces\b|mal\b|次)|(d|w|m|y|x|×)\b",
     re.IGNORECASE,
 )
-_CURRENCY_AFTER = re.compile(r"\s?(USD|EUR|GBP|JPY|CNY|RMB|TWD|NTD|AUD|CAD|HKD|SGD|NZD|元|塊|块|円|yen\b|euros?\b|dollars?\b|bucks\b)", re.IGNORECASE)
+_CURRENCY_AFTER = re.compile(r"\s?(USD|EUR|GBP|JPY|CNY|RMB|TWD|NTD|AUD|CAD|HKD|SGD|NZD|CHF|MXN|BRL|INR|€|£|元|塊|块|円|yen\b|euros?\b|dollars?\b|bucks\b|pesos?\b|francs?\b|rupees?\b)", re.IGNORECASE)
 # "4.2 times a year", "3 orders/yr", "2x per month", "每年4次" -> orders per year.
 _PERIOD_AFTER = re.compile(
-    r"\s?(?:(?:orders?|ordrs?|purchases?|times|x|次|單|单|visits|boxes|shipments|pedidos|compras|veces|bestellungen|mal|[a-z]{3,12}s)\s?)?"
-    r"(?:(?:/|per|a|an|each|every|al|por|a la|pro|im)\s?(year|yr|annum|month|mo|quarter|qtr|week|wk|año|ano|mes|semana|jahr|monat|woche)s?\b"
+    r"\s?(?:(?:orders?|ordrs?|purchases?|times|x|次|單|单|visits|boxes|shipments|pedidos|compras|veces|bestellungen|mal|commandes|fois|[a-z]{3,12}s)\s?)?"
+    r"(?:(?:/|per|a|an|each|every|al|por|a la|pro|im|par)\s?(year|yr|annum|month|mo|quarter|qtr|week|wk|año|ano|mes|semana|jahr|monat|woche|an|année|mois|semaine)s?\b"
     r"|(annually|yearly|monthly|quarterly|weekly|anuales|mensuales|jährlich|monatlich)\b|/\s?(年|月|季))",
     re.IGNORECASE,
 )
@@ -45,7 +45,7 @@ _ORDINAL_BEFORE = re.compile(
 )
 _MEASURE_AFTER = re.compile(r"\s?(?:ml|l|g|kg|oz|lb|lbs|cm|mm|in|inch|ft|m2|sqft|piece|pc|pcs|pack|ct|mg|w|kw|kwh|gb|tb|px|st|nd|rd|th)\b|-(?:piece|pack|day|month|year|week|step|inch)", re.IGNORECASE)
 _PERIOD_BEFORE = re.compile(r"(每年|每月|一年|年均|per year|a year|annually)\D{0,6}$", re.IGNORECASE)
-_ORDERS_AFTER = re.compile(r"\s?(?:orders?|ordrs?|purchases?|pedidos|compras|bestellungen)\b", re.IGNORECASE)
+_ORDERS_AFTER = re.compile(r"\s?(?:orders?|ordrs?|purchases?|pedidos|compras|bestellungen|commandes|achats)\b", re.IGNORECASE)
 _RIGHT_CUE_FIELDS = frozenset({"customer_count", "orders_per_year", "repeat_rate_pct", "monthly_churn_pct", "return_rate_pct",
                                "discount_order_share_pct", "gross_margin_pct"})
 _SHARE_LABEL = re.compile(r"share|%|pct|percent|佔比|占比|貢獻|贡献|\bof\b", re.IGNORECASE)
@@ -59,7 +59,7 @@ _UNIT_WORDS = {"mos": "mo", "days": "day", "wks": "wk", "yrs": "yr", "días": "d
                "anos": "year", "jahr": "year", "jahre": "year", "jahren": "year"}
 _DAYS_PER_UNIT = {"d": 1, "day": 1, "天": 1, "w": 7, "wk": 7, "week": 7, "週": 7, "周": 7, "個月": 30, "个月": 30,
                   "m": 30, "mo": 30, "month": 30, "y": 365, "yr": 365, "year": 365, "年": 365}
-_PER_YEAR = {"año": 1, "ano": 1, "jahr": 1, "anuales": 1, "jährlich": 1, "mes": 12, "monat": 12, "mensuales": 12, "monatlich": 12,
+_PER_YEAR = {"an": 1, "année": 1, "mois": 12, "semaine": 52, "año": 1, "ano": 1, "jahr": 1, "anuales": 1, "jährlich": 1, "mes": 12, "monat": 12, "mensuales": 12, "monatlich": 12,
              "semana": 52, "woche": 52, "year": 1, "yr": 1, "annum": 1, "annually": 1, "yearly": 1, "年": 1, "month": 12, "mo": 12, "monthly": 12,
              "月": 12, "quarter": 4, "qtr": 4, "quarterly": 4, "季": 4, "week": 52, "wk": 52, "weekly": 52}
 _PREFIX_CURRENCY = {"r$": "BRL", "brl": "BRL", "mx$": "MXN", "mxn": "MXN", "chf": "CHF", "nt$": "TWD", "ntd": "TWD", "twd": "TWD", "us$": "USD", "usd": "USD", "a$": "AUD", "au$": "AUD",
