@@ -20,7 +20,7 @@ PEOPLE_NOUNS = (
     r"|visitors|owners|accounts|stores|stockists|boutiques|families|gifters|givers|riders|users|merchants|parents|fans"
     r"|hunters|seekers|crowd|guys|regulars|vips|collectors|collecters|readers|students|learners|households|restaurants"
     r"|trucks|offices|teams|brewers|drinkers|lovers|addicts|rats|heads|gearheads|bingers|stackers|swappers|upgraders"
-    r"|completers|finishers|alumni|newbies|installs|cuentas|tiendas|restaurantes|familias|personas|subscriptions?|cafés|cafes|shops|salons|gyms|clinics|bars|hotels|studios|schools|venues|practices|builders|senders|sign-ups|signups|leads|followers|contacts|subscribers|timers|one-timers|first-timers|cancellers|cancelers|churners|returners|bracketers|browsers|ones|club|tier"
+    r"|completers|finishers|alumni|newbies|installs|cuentas|tiendas|restaurantes|familias|personas|subscriptions?|cafés|cafes|shops|salons|gyms|clinics|bars|hotels|studios|schools|venues|practices|builders|senders|repeaters|reorderers|sign-ups|signups|leads|followers|contacts|subscribers|timers|one-timers|first-timers|cancellers|cancelers|churners|returners|bracketers|browsers|ones|club|tier"
 )
 # Filler that may open a spoken or chatty sentence before the phrase.
 _OPENERS = (
@@ -46,7 +46,7 @@ _LANE_HEAD = re.compile(
 )
 # "what we call the Daily Brewers", "I call them the collar club", "(we call them 'active members')".
 _ALIAS = re.compile(
-    r"\b(?:what )?(?:we|i|they)(?:'re| are)? (?:call|calls|called|label|labels|name|tag|tags|tagged|dub|dubbed|know|refer to)(?: them| it| these| those)?(?: as)?(?: the)? ['\"“‘]?(?P<name>[\w' &+-]{2,40}?)['\"”’]?"
+    r"\b(?:what )?(?:we|i|they)(?:'re| are)?(?: \w+ly)? (?:call|calls|called|label|labels|name|tag|tags|tagged|dub|dubbed|know|refer to)(?: them| it| these| those)?(?: as)?(?: the)? ['\"“‘]?(?P<name>[\w' &+-]{2,40}?)['\"”’]?"
     r"(?=\s*(?:[:,.;)(]|$|\s(?:its|it's|is|are|who|that|which|with|about|around|roughly|\d)))",
     _I,
 )
@@ -127,14 +127,25 @@ _GROUP_OF = re.compile(
 )
 # "The last group is the dormant file: about 21,000 people": a group named after "is".
 _GROUP_IS = re.compile(
-    r"\b(?:group|segment|cohort|bucket|tier|crowd) (?:is|are) (?:the |our )?(?P<name>[\w' &/-]{2,30}?)(?=\s*[:,.;(]|\s+(?:who|that|with|at|around|about)\b)",
+    r"\b(?:group|segment|cohort|bucket|tier|crowd|one|ones) (?:is|are) (?:the |our )?(?P<name>[\w' &/-]{2,30}?)(?=\s*[:,.;(]|\s+(?:who|that|with|at|around|about)\b)",
+    _I,
+)
+
+
+# "The biggest spenders are the lens collectors.": the operator's name for a group comes after "are the".
+_ARE_THE = re.compile(rf"\b(?:are|is) (?:the|our) (?P<name>(?:(?!(?:{_STOP})\b){_WORD}\s+){{1,3}}(?:{PEOPLE_NOUNS}))\b", _I)
+# 'Anyone with no purchase in 2 years (~3,900 clients) sits in "Dormant".'
+_SITS_IN = re.compile(r"\b(?:sits?|sit|go(?:es)?|fall|falls|land|lands|are|is) (?:in|into|under) (?:the )?[\"“'‘](?P<name>[^\"”'’]{2,30})[\"”'’]", _I)
+# "Beginners are their own story.": a plural agent noun opening a sentence names a group.
+_AGENT_HEAD = re.compile(
+    rf"^\s*{_OPENERS}(?P<name>(?:(?!(?:{_STOP})\b)[\w'-]+\s){{0,2}}[\w'-]+(?:ers|ors|ists|ians|ees|ants|ies))\s+(?:are|were|make up|account for|bring|buy|come|order)\b",
     _I,
 )
 
 
 def segment_phrase(sentence: str) -> tuple[str, int] | None:
     """(name, start) of the segment a sentence opens with or labels, if any."""
-    for pattern in (_GROUP_OF, _GROUP_IS):
+    for pattern in (_GROUP_OF, _GROUP_IS, _ARE_THE, _SITS_IN):
         grouped = pattern.search(sentence)
         if grouped and grouped.start() <= 40 and not _NOT_SEGMENT.search(grouped.group("name")):
             return _tidy(grouped.group("name")), grouped.start("name")
@@ -149,7 +160,7 @@ def segment_phrase(sentence: str) -> tuple[str, int] | None:
             if head and not _NOT_SEGMENT.search(head.group("name")) and head.group("name").lower() not in name.lower():
                 name = f"{name} ({_tidy(head.group('name'))})"
             return _tidy(name), 0
-    head = _HEAD.match(sentence)
+    head = _HEAD.match(sentence) or _AGENT_HEAD.match(sentence)
     if head is None:
         lane_head = _LANE_HEAD.match(sentence)
         return (_tidy(lane_head.group("name")), lane_head.start("name")) if lane_head else None

@@ -93,6 +93,7 @@ _DOCUMENT_TITLE = re.compile(
 # "客人分三類:", "we split them into:", "groups i'd split them into": a list of segments follows.
 _LIST_INTRO = re.compile(r"分[一二三四五六七八九\d]\s?[類类群種种]|split (?:them|it|customers)? ?into|(?:break|broken) (?:down|them) into|groups?\b.*\binto\b", re.IGNORECASE)
 _SHARE_LINE = re.compile(r"^(?:about |around |roughly |~)?\d+(?:\.\d+)?%\s+.+?\([\"'“‘]?(?P<name>[^()\d\"'“”‘’]{2,40})[\"'”’]?\)[.;]?\s*$", re.IGNORECASE)
+_DASHED_HEAD = re.compile(r"^[^,:;.]{2,40}\s[—–]\s")
 _BULLET_HEAD = re.compile(
     r"^(?:the |our )?(?P<name>(?:[\w'&+-]+\s){0,2}[\w'&+-]*(?:ers|ors|ists|ians|ees|ants|ents|ies|ics|ites|ees|folk|crowd))\s*(?:[,:(—–]|\s-\s|\s~)\s*(?:about |around |roughly |~|like |maybe )?\d",
     re.IGNORECASE,
@@ -282,11 +283,12 @@ def _mark_parent_bullets(lines: list[str]) -> list[str]:
     marked = list(lines)
     for index, line in enumerate(lines[:-1]):
         bullet = _BULLET.match(line.strip())
-        if not bullet or re.search(r"\d|[:：]\s*$", bullet.group(1)) or len(bullet.group(1).split()) > 7:
+        label = _PARENTHETICAL.sub(" ", bullet.group(1)) if bullet else ""
+        if not bullet or re.search(r"\d|[:：]\s*$", label) or len(label.split()) > 7:
             continue
         following = next((later for later in lines[index + 1 :] if later.strip()), "")
         indent = len(line) - len(line.lstrip())
-        if len(following) - len(following.lstrip()) > indent and _BULLET.match(following.strip()):
+        if len(following) - len(following.lstrip()) > indent and re.search(r"\d", following):
             marked[index] = line.rstrip() + ":"
     return marked
 
@@ -372,7 +374,7 @@ def _read_line(line, ctx: _Context, after_blank: bool, open_block, to_prose) -> 
         open_block(Block(SEGMENT, clean(share.group("name")), [Clause(content)]), "inline", indent)
         return
     phrase = segment_phrase(content)
-    head = _BULLET_HEAD.match(content) if bullet and phrase is None else None
+    head = _BULLET_HEAD.match(content) if phrase is None and (bullet or _DASHED_HEAD.match(content)) else None
     if head is not None and not _METRIC_KEY.search(head.group("name")) and not key_field(head.group("name")):
         phrase = (head.group("name"), 0)  # "- commuters, about 1,900 of them, ride daily": a plural noun heads the bullet
     asks = content.rstrip().endswith("?")
