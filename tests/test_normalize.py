@@ -329,7 +329,8 @@ def test_instruction_like_text_is_only_a_warning_and_cannot_loosen_rules():
     assert result.constraints.max_discount_pct == 10
     assert result.constraints.banned_channels == ["sms"]
     assert result.constraints.no_free_product is False
-    assert any("instruction-like" in w and "80% off" in w for w in result.warnings)
+    assert any("instruction-like" in w for w in result.warnings)
+    assert not any("80% off" in w or "Ignore previous" in w for w in result.warnings), "injection text echoed into warnings"
 
 
 def test_instruction_like_text_alone_sets_no_cap():

@@ -1,8 +1,10 @@
 """Free-text customer notes -> NormalizedInput, by rules (no model, same text -> same result).
 
-Pipeline: tidy the text (NFKC, so full-width ＄１２０％ reads like $120%), split it into blocks
-whatever the style (structure), read each sentence for rules, problem, category and numbers
-(reader), pick lanes (lanes), then assemble the typed result with confidence and warnings.
+Pipeline: tidy the text (NFKC, so full-width ＄１２０％ reads like $120%) into clean lines (prepare);
+read the whole note for rules (constraints), the stated worry (tension), the category, operating
+context and business signals (context); split it into blocks whatever the style (structure),
+read each sentence for numbers (reader; the numbers the whole-note readers used are left out),
+pick lanes (lanes), then assemble the typed result with confidence and warnings.
 Text in the notes is only ever data: instruction-like sentences are reported in warnings and
 cannot loosen a constraint.
 """
@@ -14,16 +16,16 @@ import re
 import unicodedata
 from collections import Counter
 
+from skill.normalize.constraints import read_constraints
+from skill.normalize.context import Signal, read_category, read_operating, read_signals
 from skill.normalize.lanes import classify_lane
 from skill.normalize.prepare import prepare_lines
-from skill.normalize.lexicon import ANY_CATEGORY, CATEGORIES
 from skill.normalize.reader import Draft, Money, SegmentDraft, read_blocks
 from skill.normalize.structure import split_blocks
+from skill.normalize.tension import read_tension
 from skill.schema import (
-    CHANNELS,
     METRIC_FIELDS,
     BusinessMetrics,
-    Constraints,
     Metrics,
     NormalizedInput,
     Reading,
@@ -50,11 +52,18 @@ _SIMPLIFIED = re.compile(r"[会员价单货购营数据归户费订顾与过发�
 def normalize_notes(text: str) -> NormalizedInput:
     """Read pasted segment notes (any mix of tables, CSV, bullets, key: value, prose, EN/中文)."""
     notes = _INVISIBLE.sub(" ", unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n"))
+    lines = prepare_lines(notes)
+    # Whole-note readers: rules, the stated worry, the category, how the business runs, its signals.
+    rules = read_constraints(lines)
+    tension, tension_evidence = read_tension(lines)
+    category = read_category(lines)
+    operating = read_operating(lines, rules)
+    signals = read_signals(lines)
     structure_warnings: list[str] = []
-    blocks = split_blocks("\n".join(prepare_lines(notes)), structure_warnings)
+    blocks = split_blocks("\n".join(lines), structure_warnings)
     money = _money_context(notes)
     draft = read_blocks(blocks, money)
-    warnings = structure_warnings + draft.warnings
+    warnings = structure_warnings + rules.warnings + draft.warnings
     _derive_shares(draft, warnings)
     currency = _main_currency(draft, warnings)
     kept = [seg for seg in draft.segments if seg.metrics or seg.revenue_amount or not seg.from_prose]
@@ -62,18 +71,23 @@ def normalize_notes(text: str) -> NormalizedInput:
         if seg not in kept:
             warnings.append(f"'{seg.name}' is only mentioned in passing, with no numbers; not read as a segment")
     segments = [_segment(seg, currency, warnings) for seg in kept]
-    business = _business(draft, currency, notes, warnings)
+    business, business_evidence = _business(draft, currency, category, signals, warnings)
+    if tension_evidence:
+        business_evidence["main_tension"] = tension_evidence
     warnings.extend(reason for symbol, reason in money.reasons.items() if symbol in draft.symbols_used)
-    constraints = _constraints(draft, warnings)
+    for phrase, value, where, placed_in in rules.placed:
+        if value is None:  # bans and free-product rules (the reader reported the caps' numbers)
+            draft.report(phrase, None, where, placed_in, None)
     reading = _reading(draft)
     confidence = _confidence(segments, business, warnings)
     confidence = _reading_confidence(confidence, reading, warnings)
     return NormalizedInput(
         segments=segments,
         business=business,
-        business_evidence={k: v for k, v in draft.business.evidence.items() if getattr(business, k, None) is not None},
-        constraints=constraints,
-        main_tension=draft.stated_tension or draft.cued_tension,
+        business_evidence=business_evidence,
+        constraints=rules.constraints(),
+        main_tension=tension,
+        operating=operating,
         reading=reading,
         confidence=confidence,
         warnings=list(dict.fromkeys(warnings)),
@@ -190,29 +204,22 @@ def _segment(seg: SegmentDraft, currency: str | None, warnings: list[str]) -> Se
     )
 
 
-def _business(draft: Draft, currency: str | None, notes: str, warnings: list[str]) -> BusinessMetrics:
-    category = draft.category
-    if category is None:
-        first = ANY_CATEGORY.search(notes)
-        if first:
-            category = CATEGORIES[first.lastindex - 1][0]
-            warnings.append(f"category '{category}' inferred from a mention in the notes, not stated")
-        else:
-            warnings.append("business category not stated (e.g. 'we sell skincare')")
+def _business(draft: Draft, currency: str | None, category: tuple[str | None, str | None], signals: dict[str, Signal],
+              warnings: list[str]) -> tuple[BusinessMetrics, dict[str, str]]:
+    """Whole-business metrics (the block reader), the category and the signals (the whole-note readers)."""
+    name, where = category
+    if name is None:
+        warnings.append("business category not stated (e.g. 'we sell skincare')")
+    elif where and where.startswith("inferred: "):
+        warnings.append(f"category '{name}' inferred from a mention in the notes, not stated")
     values = {field: value for field, value in draft.business.metrics.items() if field in BusinessMetrics.model_fields}
-    return BusinessMetrics(**values, category=category[:80] if category else None, currency=currency)
-
-
-def _constraints(draft: Draft, warnings: list[str]) -> Constraints:
-    caps = sorted({cap for cap, _source in draft.caps})
-    if len(caps) > 1:
-        warnings.append(f"several discount caps in the notes ({', '.join(f'{c:g}%' for c in caps)}); kept the strictest, {caps[0]:g}%")
-    return Constraints(
-        max_discount_pct=caps[0] if caps else None,
-        banned_channels=[channel for channel in CHANNELS if channel in draft.banned],
-        no_free_product=draft.no_free_product,
-        other=draft.other,
-    )
+    values.update({field: signal.value for field, signal in signals.items() if field not in values})
+    business = BusinessMetrics(**values, category=name[:80] if name else None, currency=currency)
+    evidence = {k: v for k, v in draft.business.evidence.items() if getattr(business, k, None) is not None}
+    evidence.update({field: signal.evidence for field, signal in signals.items() if field not in evidence})
+    if name and where:
+        evidence["category"] = where
+    return business, evidence
 
 
 def _confidence(segments: list[Segment], business: BusinessMetrics, warnings: list[str]) -> str:

@@ -1,8 +1,9 @@
-"""Read blocks sentence by sentence into a draft: metrics with evidence, rules, problem, category.
+"""Read blocks sentence by sentence into a draft: segment and business metrics with evidence.
 
-Order inside a sentence matters and is fixed: instruction-like text is reported and skipped;
-rules are read and their numbers used up; lane/time-window phrases use up theirs; every number
-left is a metric or a "could not place" warning. Nothing is dropped without a warning.
+Order inside a sentence matters and is fixed: instruction-like text is skipped; the numbers that
+rules and business signals use (read from the whole note by constraints and context) are used
+up; lane/time-window phrases use up theirs; every number left is a metric or a "could not
+place" warning. Nothing is dropped without a warning.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from skill.normalize.constraints import read_rules
+from skill.normalize.constraints import claims, instruction_kind
+from skill.normalize.context import signal_claims, states_context
+from skill.normalize.lexicon_context import POLICY_CUE
+from skill.normalize.tension import states_worry
 from skill.normalize.lanes import lane_from_name
 from skill.normalize.lexicon import (
     ANNUAL_WORDS,
@@ -20,33 +24,21 @@ from skill.normalize.lexicon import (
     CADENCE_DAYS,
     CURRENCY_STATEMENT_STEMS,
     DAYS_SINCE_STEMS,
-    INSTRUCTION_STEMS,
     OFFER_STEMS,
     WINDOW_STEMS,
     mentions_any,
-    ANY_CATEGORY,
-    ANY_TENSION_STATEMENT,
-    CATEGORY_GATE,
     HAS_DIGIT,
-    TENSION_GATE,
     BUSINESS_ONLY_FIELDS,
     BUSINESS_SCOPE,
-    CATEGORIES,
-    CATEGORY_PHRASE,
     CURRENCY_STATEMENT,
     DAYS_SINCE_PHRASE,
     FIELD_WORDS,
-    INSTRUCTION_LIKE,
     LANE_NUMBER_PHRASES,
     OFFER_DEPTH,
     PERCENT_FIELDS,
-    POLICY_CUE,
-    PROBLEM_CUE,
     PRONOUN_START,
     SEGMENT_MENTION,
     SEGMENT_ONLY_FIELDS,
-    TENSION_STATEMENTS,
-    TENSION_TOPICS,
     TIME_WINDOW,
 )
 from skill.normalize.quantities import Quantity, field_for, find_quantities
@@ -57,7 +49,6 @@ _ACCEPTED_KINDS = {name: kinds for name, _words, kinds in FIELD_WORDS}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？;；])\s*|\n")
 _ABBREVIATION_END = re.compile(r"(?:\be\.g|\bi\.e|\bapprox|\bavg|\bvs|\betc|\best|\bno|\bincl|\bmo|\byr|\bcf)\.$", re.IGNORECASE)
 _SNIPPET_CHARS = 160
-_CATEGORY_OPENING = 25  # a category word this close to the start of a sentence names the business
 _DAYS = {"d": 1, "day": 1, "days": 1, "week": 7, "weeks": 7, "wk": 7, "wks": 7, "month": 30, "months": 30, "mo": 30,
          "mos": 30, "year": 365, "years": 365, "yr": 365, "yrs": 365}
 
@@ -78,13 +69,6 @@ class SegmentDraft:
 class Draft:
     segments: list[SegmentDraft] = field(default_factory=list)
     business: SegmentDraft = field(default_factory=lambda: SegmentDraft("business"))
-    caps: list[tuple[float, str]] = field(default_factory=list)
-    banned: dict[str, str] = field(default_factory=dict)
-    no_free_product: bool = False
-    other: list[str] = field(default_factory=list)
-    stated_tension: str | None = None
-    cued_tension: str | None = None
-    category: str | None = None
     stated_currency: str | None = None
     warnings: list[str] = field(default_factory=list)
     reading: list[tuple[str, float | None, str, str | None, str | None]] = field(default_factory=list)
@@ -200,24 +184,17 @@ class _BlockReader:
     def read(self, sentence: str, clause: Clause) -> None:
         draft = self.draft
         lowered = sentence.lower()
-        if mentions_any(lowered, INSTRUCTION_STEMS) and INSTRUCTION_LIKE.search(sentence):
-            draft.warn(f"ignored instruction-like text in the notes (read as data, not obeyed): '{snippet(sentence)}'")
-            return
+        if instruction_kind(sentence):
+            return  # reported once, by a description, by the constraints reader; never read, never echoed
+        # Rules, business signals and the team size are read from the whole note (constraints,
+        # context); here their numbers are only used up, so a cap is never read as a discount share.
         used: list[tuple[int, int]] = []
-        rules = read_rules(sentence)
-        for cap in rules.caps:
-            draft.caps.append((cap, snippet(sentence)))
-            draft.report(f"{cap:g}%", cap, snippet(sentence), "constraints.max_discount_pct", None)
-        for channel in rules.channels:
-            draft.banned.setdefault(channel, snippet(sentence))
-        draft.no_free_product |= rules.no_free_product
-        for note in rules.notes:
-            if note not in draft.other:
-                draft.other.append(note)
-        used.extend(rules.spans)
-        understood = rules.any or clause.is_heading
-        understood |= self._read_tension(sentence)
-        understood |= self._read_category(sentence)
+        claimed = claims(sentence) + signal_claims(sentence)
+        for claim in claimed:
+            used.append((claim.start, claim.end))
+            if claim.value is not None:
+                draft.report(claim.text, claim.value, snippet(sentence, (claim.start, claim.end)), claim.placed_in, None)
+        understood = bool(claimed) or clause.is_heading or states_worry(sentence) or states_context(sentence)
         stated = CURRENCY_STATEMENT.search(sentence) if mentions_any(lowered, CURRENCY_STATEMENT_STEMS) else None
         if stated:
             code = next(group for group in stated.groups() if group).upper()
@@ -282,10 +259,8 @@ class _BlockReader:
         if understood or clause.is_heading:
             return
         if self.block.kind == CONSTRAINTS or POLICY_CUE.search(sentence):
-            rule = snippet(sentence)
-            if rule not in draft.other:
-                draft.other.append(rule)
-        elif self.block.kind in (PROSE, BUSINESS) and not quantities:
+            return  # an unenforceable rule: constraints.read_constraints keeps it in constraints.other
+        if self.block.kind in (PROSE, BUSINESS) and not quantities:
             draft.warn(f"could not place: '{snippet(sentence)}'")
 
     # -- who a sentence is about ---------------------------------------------------------------
@@ -414,44 +389,6 @@ class _BlockReader:
             self.draft.symbols_used.add(written)
             return {"$": self.money.dollar, "¥": self.money.yen, "元": self.money.yuan}[written]
         return written or ""
-
-    # -- problem and category -----------------------------------------------------------------
-
-    def _read_tension(self, sentence: str) -> bool:
-        draft = self.draft
-        if draft.stated_tension or self.block.kind == SEGMENT or not TENSION_GATE.search(sentence):
-            return False  # the first statement wins; segment descriptions are not the operator's verdict
-        statement = ANY_TENSION_STATEMENT.search(sentence)
-        if statement:
-            draft.stated_tension = draft.stated_tension or TENSION_STATEMENTS[statement.lastindex - 1][0]
-            return True
-        if PROBLEM_CUE.search(sentence):
-            found = [(m.start(), tension) for tension, pattern in TENSION_TOPICS for m in [pattern.search(sentence)] if m]
-            if found:
-                draft.cued_tension = draft.cued_tension or min(found)[1]
-                return True
-        return False
-
-    def _read_category(self, sentence: str) -> bool:
-        """'We sell X' / 'Category: X', or a sentence that opens with a category ('Home goods (...)')."""
-        if self.block.kind == SEGMENT:
-            return False
-        match = CATEGORY_PHRASE.search(sentence) if CATEGORY_GATE.search(sentence) else None
-        if not match:
-            opening = ANY_CATEGORY.search(sentence[:_CATEGORY_OPENING])
-            if opening:
-                self.draft.category = self.draft.category or CATEGORIES[opening.lastindex - 1][0]
-                return True
-            return False
-        phrase = next(group for group in match.groups() if group).strip()
-        known = next((name for name, pattern in CATEGORIES if pattern.search(phrase)), None)
-        verb = match.group(0).lower()
-        generic = verb.startswith(("we are", "we run", "we're", "我們是", "我们是"))
-        if known is None and generic:
-            return False
-        if self.draft.category is None:
-            self.draft.category = known or phrase
-        return True
 
 
 # What may follow a segment's bare size: "1,900", "5,000 and change", "~2,800 or so", "420 (uninstalled)".
