@@ -147,6 +147,7 @@ TOTAL_ROW = _rx(r"total|overall|all(?: customers)?|everyone|business|store|合�
 BUSINESS_SCOPE = _rx(
     r"\boverall\b|\bblended\b|site-?wide|store-?wide|company-?wide|business-?wide|across (?:all|the (?:whole )?(?:business|store|base))"
     r"|\ball customers\b|總(?:會員|客戶|人數|顧客)|总(?:会员|客户|人数|顾客)|whole (?:business|store|base)|整體|整体|全站|全店|總體|总体"
+    r"|\b(?:global|général|generale?|gesamt\w*|insgesamt|en general|in total)\b"
 )
 NOTES_HEADER = _rx(r"notes?|description|desc|behaviou?r|comments?|context|details?|備註|备注|描述|特徵|特征|說明|说明")
 # Section headings: what follows them is read as constraints, or as business context.

@@ -99,7 +99,10 @@ _BULLET_HEAD = re.compile(
     re.IGNORECASE,
 )
 _SHARE_VALUE = re.compile(r"\s*(?:about |around |roughly |~)?\d+(?:\.\d+)?\s?%")
-_BASE_KEY = re.compile(r"(?:the |our |customer |whole |total )?(?:base|file|list|database|everyone|all|totals?|overall|store|shop|brand|business|company|we|us)")
+_BASE_KEY = re.compile(
+    r"(?:(?:the|our|customer|whole|total|active|all|paying|current)\s+)*(?:base|file|list|database|everyone|all|totals?|overall|store|shop|brand|business|company|we|us)"
+    r"(?:\s+(?:active|total|overall|12 ?m|ltm|actif|activa|aktiv))?"
+)
 _COUNT_VALUE = re.compile(rf"^\s*(?:about |around |roughly |~)?\d[\d.,]*[kK]?\+?\s+(?:{PEOPLE_NOUNS})\b", re.IGNORECASE)
 _METRIC_KEY = re.compile(
     r"^\s*(?:seasonal(?:ity)?|season|peak(?: season)?|busy season)\s*$|cancellations?\b|/\s*(?:month|mo|year|yr)\b|\bper (?:month|year)\b"
