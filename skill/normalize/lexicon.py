@@ -59,7 +59,7 @@ FIELD_WORDS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         "repeat_rate_pct",
         _rx(
-            r"repeat|\brr\b|re-?order|re-?purchase|repass\w* commande|recommand\w*|wieder (?:bestellt|gekauft)|vuelven a comprar|repit\w*|(?:ordered|bought|purchased|buy|order) (?:twice|again|2x)|placed a (?:2nd|second)|(?:2|two)\+? orders|comes? back|came back|returning|buy again|bought again|order again|second (?:order|purchase)"
+            r"repeat|\brr\b|re-?order|re-?purchase|repass\w* commande|recommand\w*|wieder (?:bestellt|gekauft)|vuelven a comprar|repit\w*|(?:ordered|bought|purchased|buy|order) (?:twice|again|2x)|(?:bought|ordered|placed|made) a (?:second|2nd) \w+|placed a (?:2nd|second)|(?:2|two)\+? orders|comes? back|came back|returning|buy again|bought again|order again|second (?:order|purchase)"
             r"|2nd (?:order|purchase)|retention|retain|回購|回购|複購|复购|再購|再购|回頭|回头|续费率|續費率|续订率|續訂率"
         ),
         frozenset({"pct", "count"}),
@@ -128,13 +128,13 @@ KEY_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("customer_share_pct", _rx(r"(?:%|share|pct|percent) ?(?:of )?(?:customers?|custs?|base|buyers|members|accounts)|(?:customers?|custs?|buyers|members|accounts) ?(?:%|share|pct|percent)|(?:客戶|客户|會員|会员|人數|人数)?(?:佔比|占比)|share|% of base|base share")),
     ("revenue_share_pct", _rx(r"(?:%|share|pct|percent) ?(?:of )?(?:revenue|rev|sales|gmv|mrr|arr)|(?:revenue|rev|sales|gmv|mrr|arr) ?(?:%|share|pct|percent)|(?:營收|营收|業績|业绩)(?:佔比|占比|%)")),
     ("revenue_amount", _rx(r"(?:total |annual )?(?:revenue|rev|sales|gmv)|營收|营收|營業額|营业额|業績|业绩")),
-    ("customer_count", _rx(r"(?:#|no\.?|number of|total|count of|num) ?(?:customers?|custs?|buyers|members|accounts|subscribers|users|clients)|(?:customers?|custs?|buyers|members|accounts|subscribers|users|clients|merchants|installs|stores|students|families|households|cuentas|clientes|clientas|kunden)(?: count)?|count|size|n|人數|人数|客戶數|客户数|會員數|会员数|顧客數|顾客数")),
-    ("aov", _rx(r"aov|avg\.? order(?: value)?|average order(?: value)?|(?:avg\.? |average )?(?:basket|ticket|spend per order|sale)(?: value| size)?|order value|basket(?: size)?|ticket|客單價|客单价|平均訂單金額|平均订单金额")),
+    ("customer_count", _rx(r"(?:#|no\.?|number of|total|count of|num) ?(?:customers?|custs?|buyers|members|accounts|subscribers|users|clients)|(?:customers?|custs?|buyers|purchasers|members|accounts|subscribers|users|clients|merchants|installs|stores|students|families|households|cuentas|clientes|clientas|kunden)(?: count)?|count|size|n|人數|人数|客戶數|客户数|會員數|会员数|顧客數|顾客数")),
+    ("aov", _rx(r"aov|avg\.? order(?: value)?|(?:avg\.?|average) purchase (?:revenue|value)|average revenue per order|panier moyen|average order(?: value)?|(?:avg\.? |average )?(?:basket|ticket|spend per order|sale)(?: value| size)?|order value|basket(?: size)?|ticket|客單價|客单价|平均訂單金額|平均订单金额")),
     ("orders_per_year", _rx(r"orders?(?: ?/ ?| per | a )(?:year|yr|customer(?: per year)?)|orders per customer|purchase frequency|frequency|freq|opy|(?:年)?購買(?:頻率|次數)|(?:年)?购买(?:频率|次数)")),
-    ("repeat_rate_pct", _rx(r"repeat(?: customers?| buyers?)?(?: purchase)?(?: rate| share| %)?|repurchase rate|reorder rate|retention(?: rate)?|returning(?: rate)?|回購率|回购率|複購率|复购率|回購|回购")),
+    ("repeat_rate_pct", _rx(r"repeat(?: customers?| buyers?)?(?: purchase)?(?: rate| share| %)?|returning (?:customers|purchasers|buyers)(?: rate| share| %)?|repurchase rate|reorder rate|retention(?: rate)?|returning(?: rate)?|回購率|回购率|複購率|复购率|回購|回购")),
     ("repurchase_cycle_days", _rx(r"(?:repurchase|reorder|purchase|replenishment) (?:cycle|interval)|cycle|interval|days between orders|回購週期|回购周期|週期|周期")),
     ("gross_margin_pct", _rx(r"(?:gross )?margin|gm|毛利率|毛利")),
-    ("return_rate_pct", _rx(r"returns?(?: rate)?|refund rate|退貨率|退货率|退貨|退货")),
+    ("return_rate_pct", _rx(r"returns?(?: rate)?|refund rate|taux de retour|retourenquote|tasa de devoluci\w*|退貨率|退货率|退貨|退货")),
     ("discount_order_share_pct", _rx(r"(?:% )?(?:orders )?(?:with |using |on )?(?:discount|coupon|promo)s?(?: (?:usage|use|share|rate|orders|%))?|折扣(?:訂單)?(?:佔比|占比|率)?|使用折扣")),
     ("days_since_last_order", _rx(r"(?:avg |average )?(?:days )?since (?:last )?(?:order|purchase)|recency|last order|最後購買|最后购买|未購買天數|未购买天数")),
     ("monthly_churn_pct", _rx(r"(?:monthly )?churn(?: rate)?|cancellation rate|流失率")),
@@ -151,7 +151,7 @@ BUSINESS_SCOPE = _rx(
 )
 NOTES_HEADER = _rx(r"notes?|description|desc|behaviou?r|comments?|context|details?|備註|备注|描述|特徵|特征|說明|说明")
 # Section headings: what follows them is read as constraints, or as business context.
-SECTION_CONSTRAINTS = _rx(r"(?:hard )?(?:constraints?|guardrails?|rules|restrictions?|limits|policy|policies|do(?:n'?t)?s and don'?ts|限制|規則|规则|注意事項|注意事项)")
+SECTION_CONSTRAINTS = _rx(r"(?:hard )?(?:constraints?|contraintes|restricciones|einschränkungen|regeln|reglas|règles|guardrails?|rules|restrictions?|limits|policy|policies|do(?:n'?t)?s and don'?ts|限制|規則|规则|注意事項|注意事项)")
 SECTION_BUSINESS = _rx(
     r"(?:business|company|brand|overview|context|background|about(?: us)?|summary|the numbers|numbers|kpis?|metrics|notes|base|the base|customer base|totals?|overall|headline numbers|problem|problems|goals?|challenge|issues?|questions?|ask|help|背景|概況|概况|問題|问题|目標|目标|整體|整体)"
 )

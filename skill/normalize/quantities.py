@@ -22,7 +22,7 @@ _CURRENCY_BEFORE = re.compile(
 )
 _SIGN_BEFORE = re.compile(r"(?:^|[\s(:=])[-−]$")
 # "30-45", "30 to 45", "30~45": a range reads as its midpoint. A spaced dash is a separator.
-_RANGE_AFTER = re.compile(r"(?:[-–~]|\s?(?:to|or|至|到)\s?)(?:NT\$|\$|€|£|¥)?(\d{1,3}(?:,\d{3})+|\d{1,12})(\.\d+)?(?![\d,]\d)")
+_RANGE_AFTER = re.compile(r"(?:[-–~]|\s?(?:to|or|ou|o|oder|bis|à|至|到)\s?)(?:NT\$|\$|€|£|¥)?(\d{1,3}(?:,\d{3})+|\d{1,12})(\.\d+)?(?![\d,]\d)")
 _PLUS_AFTER = re.compile(r"\+")
 _MULTIPLIER_AFTER = re.compile(r"\s?(k|K|mm|MM|M|m|bn|萬|万|千|億|亿)(?![A-Za-z])")
 _UNIT_AFTER = re.compile(

@@ -73,6 +73,7 @@ class Draft:
     warnings: list[str] = field(default_factory=list)
     reading: list[tuple[str, float | None, str, str | None, str | None]] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    last_segment: SegmentDraft | None = None  # the segment the note last gave a number to
     symbols_used: set[str] = field(default_factory=set)
 
     def report(self, text: str, value: float | None, where: str, placed_in: str | None, reason: str | None) -> None:
@@ -166,7 +167,8 @@ def read_blocks(blocks: list[Block], money: Money) -> Draft:
     draft = Draft()
     for block in blocks:
         reader = _BlockReader(draft, block, money)
-        for clause in block.clauses:
+        # "Les multi-tailles (elles commandent 2 ou 3 tailles)": a bracket in the name only fills what the lines leave
+        for clause in sorted(block.clauses, key=lambda clause: clause.is_heading and clause.text != block.name):
             for sentence in sentences(clause.text):
                 reader.read(sentence, clause)
     draft.fold_prose_mentions()
@@ -180,6 +182,8 @@ class _BlockReader:
         self.draft, self.block, self.money = draft, block, money
         self.target: SegmentDraft | None = draft.segment(block.name) if block.kind == SEGMENT and block.name else None
         self.last_mentioned: SegmentDraft | None = None
+        self.read_in_target = 0  # sentences read while a segment block owns them
+        self.pending: str | None = None  # a segment named without numbers, waiting for the next sentence
 
     def read(self, sentence: str, clause: Clause) -> None:
         draft = self.draft
@@ -229,6 +233,12 @@ class _BlockReader:
                 word = next(group for group in (cadence.group("word"), cadence.group("adverb"), cadence.group("every"), cadence.group("cada")) if group).lower()
                 self._store(owner, "repurchase_cycle_days", float(CADENCE_DAYS[word]), None, sentence, clause, cadence.span())
         found = find_quantities(sentence) if has_digit else []
+        if found and GOAL_LINE.match(sentence):  # a wished-for figure is reported, never stored
+            for quantity in found:
+                if quantity.kind not in ("year", "label"):
+                    draft.report(quantity.text, quantity.value, snippet(sentence, (quantity.start, quantity.end)), None,
+                                 "a goal or target, not a current figure")
+            found = []
         quantities = [q for q in found if q.kind not in ("year", "label") and not _overlaps((q.start, q.end), used)]
         previous_field = None
         for index, quantity in enumerate(quantities):
@@ -273,9 +283,17 @@ class _BlockReader:
         if self.block.kind == BUSINESS:
             return [(0, draft.business)]
         if self.target is not None:
+            self.read_in_target += 1
+            switch = segment_phrase(sentence) if self.read_in_target > 1 and HAS_DIGIT.search(sentence) else None
+            if switch is not None and switch[1] <= 30 and " " in switch[0] and switch[0].lower() not in self.target.name.lower():
+                # "...the Daily Brewers: 600 customers. Then there's a big group of Christmas gifters, 1,500 people"
+                self.target = draft.segment(switch[0])
             return [(0, draft.business if scope else self.target)]
         mentions = [(m.start(), m.group(0)) for m in SEGMENT_MENTION.finditer(sentence) if not _overlaps(m.span(), scope)]
-        phrase = segment_phrase(sentence) if HAS_DIGIT.search(sentence) or "call" in sentence.lower() else None
+        phrase = segment_phrase(sentence)
+        if phrase is not None and not HAS_DIGIT.search(sentence):
+            self.pending = phrase[0]  # "Beginners are their own story." Their numbers come in the next sentence.
+            phrase = None
         if phrase is None and HAS_DIGIT.search(sentence):
             phrase = counted_segment(sentence)
         found = [phrase] if phrase is not None else []
@@ -289,9 +307,16 @@ class _BlockReader:
             if at >= 0 and not any(start <= at < start + len(words) for start, words in mentions):
                 mentions.append((at, seg.name))
         mentions.sort()
+        if not mentions and self.pending is not None and HAS_DIGIT.search(sentence) and NUMBER_START.match(sentence):
+            owner = draft.mentioned(self.pending)
+            self.pending, self.last_mentioned = None, owner
+            return [(0, owner)]
+        if mentions:
+            self.pending = None
         if not mentions:
-            if self.last_mentioned is not None and PRONOUN_START.match(sentence):
-                return [(0, self.last_mentioned)]
+            last = self.last_mentioned or self.draft.last_segment
+            if last is not None and PRONOUN_START.match(sentence):
+                return [(0, last)]  # "Ben: and their AOV is $210." after "the VIP crowd is about 800 customers"
             return [(0, draft.business)]
         pieces: list[tuple[int, SegmentDraft | None]] = []
         for position, (start, words) in enumerate(mentions):
@@ -374,12 +399,20 @@ class _BlockReader:
             if owner.revenue_amount is None:
                 owner.revenue_amount = (value, evidence)
             return True
+        if name in owner.metrics and owner is draft.business and owner.metrics[name] != value and BUSINESS_SCOPE.search(sentence) \
+                and not BUSINESS_SCOPE.search(owner.evidence.get(name, "")):
+            draft.warn(f"business: {name} {owner.metrics[name]:g} replaced by {value:g}, said of the whole business: '{where}'")
+            owner.metrics[name] = round(value, 4)
+            owner.evidence[name] = evidence
+            return True
         if name in owner.metrics:
-            if owner.metrics[name] != value:
+            if owner.metrics[name] != value and not clause.is_heading:
                 draft.warn(f"{owner.name}: {name} given twice ({owner.metrics[name]:g} and {value:g}); kept the first: '{where}'")
             return True
         owner.metrics[name] = round(value, 4)
         owner.evidence[name] = evidence
+        if owner is not draft.business:
+            draft.last_segment = owner
         if quantity is not None and quantity.kind == "money":
             owner.currencies.append(self._currency(quantity.currency))
         return True
@@ -395,6 +428,14 @@ class _BlockReader:
 _BARE_COUNT_TAIL = re.compile(r"\s*(?:$|[,.;:)(—–-]|and change|or so|ish\b|total|active|in total|of them|odd\b|who\b|that\b|which\b|average\b|avg\b|aov\b)", re.IGNORECASE)
 _SHARE_VERB = re.compile(r"\s*(?:of (?:them|the (?:file|base|list))\s+)?(?:are|is|were|have|has|haven'?t|had|bought|buy|ordered|order|last|still|never|placed|came|come|signed|joined)\b", re.IGNORECASE)
 _PRICE_CONTEXT = re.compile(r"\b(?:bought|buy|buys|buying|spend|spends|spent|pay|pays|paid|order|orders|tin|pack|box|kit|bottle|bag|pen|priced?)\b", re.IGNORECASE)
+# "Goal for next year: 30% of new customers...", "target: 8,000 subscribers": figures wished for, not measured.
+GOAL_LINE = re.compile(r"^\s*(?:(?:our|the|main|big|next year'?s?)\s+)*(?:goals?|targets?|aims?|objectives?|okrs?|we want to|we'd like to|we aim to|ziel\w*|objetivos?|目標|目标)\b", re.IGNORECASE)
+# A sentence that carries on from a segment named just before: "Around 9,000 people bought...", "They buy...".
+NUMBER_START = re.compile(
+    r"^\s*(?:(?:and|so|then|but)\s+)?(?:(?:there (?:are|is|were)|we have|that'?s|it'?s)\s+)?(?:about|around|roughly|some|nearly|almost|over|just|only|maybe|~|≈)?\s*\d"
+    r"|^\s*(?:(?:and|so|also)\s+)?(?:they|their|them|these|those)\b",
+    re.IGNORECASE,
+)
 _DAY_WORD = re.compile(r"\bdays?\b|\bd\b|天|días|\btage\b", re.IGNORECASE)
 
 

@@ -20,7 +20,7 @@ PEOPLE_NOUNS = (
     r"|visitors|owners|accounts|stores|stockists|boutiques|families|gifters|givers|riders|users|merchants|parents|fans"
     r"|hunters|seekers|crowd|guys|regulars|vips|collectors|collecters|readers|students|learners|households|restaurants"
     r"|trucks|offices|teams|brewers|drinkers|lovers|addicts|rats|heads|gearheads|bingers|stackers|swappers|upgraders"
-    r"|completers|finishers|alumni|newbies|installs|cuentas|tiendas|restaurantes|familias|personas|subscriptions?|cafés|cafes|shops|salons|gyms|clinics|bars|hotels|studios|schools|venues|practices|builders|senders|repeaters|reorderers|sign-ups|signups|leads|followers|contacts|subscribers|timers|one-timers|first-timers|cancellers|cancelers|churners|returners|bracketers|browsers|ones|club|tier"
+    r"|completers|finishers|alumni|newbies|installs|cuentas|tiendas|restaurantes|familias|personas|subscriptions?|cafés|cafes|shops|salons|gyms|clinics|bars|hotels|studios|schools|venues|practices|builders|senders|purchasers|repeaters|reorderers|sign-ups|signups|leads|followers|contacts|subscribers|timers|one-timers|first-timers|cancellers|cancelers|churners|returners|bracketers|browsers|ones|club|tier"
 )
 # Filler that may open a spoken or chatty sentence before the phrase.
 _OPENERS = (
@@ -147,7 +147,7 @@ def segment_phrase(sentence: str) -> tuple[str, int] | None:
     """(name, start) of the segment a sentence opens with or labels, if any."""
     for pattern in (_GROUP_OF, _GROUP_IS, _ARE_THE, _SITS_IN):
         grouped = pattern.search(sentence)
-        if grouped and grouped.start() <= 40 and not _NOT_SEGMENT.search(grouped.group("name")):
+        if grouped and (grouped.start() <= 40 or pattern is _SITS_IN) and not _NOT_SEGMENT.search(grouped.group("name")):
             return _tidy(grouped.group("name")), grouped.start("name")
     cjk = _CJK_HEAD.match(sentence) if sentence[:12].strip() and "\u4e00" <= sentence.lstrip()[:1] <= "\u9fff" else None
     if cjk and not _CJK_NOT_SEGMENT.match(cjk.group("name")):

@@ -78,7 +78,7 @@ def clean(text: str) -> str:
 
 
 # Words that leave a key's metric unchanged: "active_accounts", "customers_12m", "total paying customers".
-_GENERIC_KEY_WORDS = re.compile(r"\b(?:(?:customer|merchant|member|subscriber|account|client|user|store|student)(?=\s+\S)|tot|totl|ttl|own store|own site|site|store|shop|web|website|online|dtc|d2c|webshop|active|total|paying|paid|unique|registered|all|all-time|12 ?m|12 ?mo|ltm|last 12 months|ttm|overall|blended)\b\s*")
+_GENERIC_KEY_WORDS = re.compile(r"\b(?:(?:customer|merchant|member|subscriber|account|client|user|store|student)(?=\s+\S)|global|général|gesamt|tot|totl|ttl|own store|own site|site|store|shop|web|website|online|dtc|d2c|webshop|active|total|paying|paid|unique|registered|all|all-time|12 ?m|12 ?mo|ltm|last 12 months|ttm|overall|blended)\b\s*")
 # "segment.subscribers.aov", "segment.name", "seg_2.customers": a key path into a segment.
 _KEY_PATH = re.compile(r"^(?:segments?|seg|cohorts?|groups?|tiers?)[._\s]?\d*\.(.+)$", re.IGNORECASE)
 
@@ -91,7 +91,7 @@ _DOCUMENT_TITLE = re.compile(
     r"整理|資料|资料|數據|数据|報告|报告|摘要|\b(?:notes?|summary|export|report|overview|update|dashboard|recap|thread|transcript|deck)\b", re.IGNORECASE
 )
 # "客人分三類:", "we split them into:", "groups i'd split them into": a list of segments follows.
-_LIST_INTRO = re.compile(r"分[一二三四五六七八九\d]\s?[類类群種种]|split (?:them|it|customers)? ?into|(?:break|broken) (?:down|them) into|groups?\b.*\binto\b", re.IGNORECASE)
+_LIST_INTRO = re.compile(r"分[一二三四五六七八九\d]\s?[類类群種种]|as we see them|who buys|breakdown|split (?:them|it|customers)? ?into|(?:break|broken) (?:down|them) into|groups?\b.*\binto\b", re.IGNORECASE)
 _SHARE_LINE = re.compile(r"^(?:about |around |roughly |~)?\d+(?:\.\d+)?%\s+.+?\([\"'“‘]?(?P<name>[^()\d\"'“”‘’]{2,40})[\"'”’]?\)[.;]?\s*$", re.IGNORECASE)
 _DASHED_HEAD = re.compile(r"^[^,:;.]{2,40}\s[—–]\s")
 _BULLET_HEAD = re.compile(
@@ -105,7 +105,7 @@ _BASE_KEY = re.compile(
 )
 _COUNT_VALUE = re.compile(rf"^\s*(?:about |around |roughly |~)?\d[\d.,]*[kK]?\+?\s+(?:{PEOPLE_NOUNS})\b", re.IGNORECASE)
 _METRIC_KEY = re.compile(
-    r"^\s*(?:seasonal(?:ity)?|season|peak(?: season)?|busy season)\s*$|cancellations?\b|/\s*(?:month|mo|year|yr)\b|\bper (?:month|year)\b"
+    r"^\s*(?:seasonal(?:ity)?|season|peak(?: season)?|busy season|saison|saisonalität|temporada)\s*$|cancellations?\b|/\s*(?:month|mo|year|yr)\b|\bper (?:month|year)\b"
     r"|\b(?:rate|share|ratio|split|mix)\s*$|^\s*(?:main |biggest |our )?(?:worry|goal|problem|challenge|ask|question|team|staff|budget)\b|^\s*(?:主要|最大|最)?(?:擔心|担心|問題|问题|目標|目标|頭痛|头痛|團隊|团队)",
     re.IGNORECASE,
 )
@@ -474,6 +474,9 @@ def _read_key_value(key: str, value: str, is_bullet: bool, indent: int, ctx: _Co
     named_like_segment = _lane_words(key_text) or SEGMENT_NOUN.search(key_text)
     if _DOCUMENT_TITLE.search(key_text):
         return False  # "宠物鲜粮 订阅业务数据 (2024 Q4)": the document's title, not a segment
+    if _BASE_KEY.fullmatch(_PARENTHETICAL.sub(" ", lowered).strip()):
+        to_prose(Clause(f"{key_text}: {value}"))  # "Base active: 22 400 clientes, ...": whole-business figures
+        return True
     counted = _COUNT_VALUE.match(value) is not None and not _BASE_KEY.fullmatch(lowered)  # "Bundle builders (...): 1,700 families"
     loose_bullet = is_bullet and re.search(r"\d", value) and not ctx.in_business
     if named_like_segment or ctx.in_segment_list or loose_bullet or counted:
