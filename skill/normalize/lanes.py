@@ -11,6 +11,7 @@ exactly, so the exact path costs nothing extra.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _I = re.IGNORECASE
 
@@ -81,6 +82,7 @@ _FUZZY_WORDS = {
 _FUZZY_CUTOFF = 85
 
 
+@lru_cache(maxsize=4096)  # names repeat across blocks and calls; the answer depends on the name only
 def lane_from_name(name: str) -> tuple[str, str] | None:
     """The lane the segment's own name points to, with the word that said so (None: no word)."""
     votes = _name_votes(name)
@@ -118,6 +120,7 @@ def classify_lane(name: str, text: str, metrics: dict[str, float]) -> tuple[str,
     return lane, votes[lane][1]
 
 
+@lru_cache(maxsize=4096)
 def _name_votes(name: str) -> dict[str, tuple[float, str]]:
     votes: dict[str, tuple[float, str]] = {}
     for lane, pattern in NAME_WORDS:

@@ -9,6 +9,7 @@ semicolon or bracket, so "AOV $140, 62% repeat" gives each number its own word.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from skill.normalize.lexicon import FIELD_WORDS, OF_PEOPLE_LEAD_IN
@@ -87,7 +88,8 @@ def _to_float(digits: str, decimals: str | None) -> float:
     return float(digits.replace(",", "") + (decimals or ""))
 
 
-def find_quantities(sentence: str) -> list[Quantity]:
+@lru_cache(maxsize=4096)  # pure in the sentence; the reader and the reading report both ask
+def find_quantities(sentence: str) -> tuple[Quantity, ...]:
     """Every number in the sentence with its unit; years such as 2023 come back as kind 'year'."""
     found: list[Quantity] = []
     for match in _NUMBER.finditer(sentence):
@@ -159,7 +161,7 @@ def find_quantities(sentence: str) -> list[Quantity]:
         if unit_kind == "count" and not currency and (_ORDINAL_BEFORE.search(sentence, max(0, start - 12), start) or _MEASURE_AFTER.match(sentence, end)):
             unit_kind = "label"  # "shipment 3", "30ml", "5-piece": a label or a product size, not a metric
         found.append(Quantity(value, unit_kind, currency, start, end, sentence[start:end], has_decimal))
-    return found
+    return tuple(found)
 
 
 def _nearest_field(left: str, right: str, kind: str) -> str | None:

@@ -11,6 +11,7 @@ a retention expert can review them; matching is one regex pass per sentence (lin
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _I = re.IGNORECASE
 
@@ -89,6 +90,7 @@ _COUNTED = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # a sentence is asked about several times on its way through the reader
 def counted_segment(sentence: str) -> tuple[str, int] | None:
     """(name, start) of a segment introduced by its count inside a sentence."""
     match = _COUNTED.search(sentence)
@@ -101,14 +103,15 @@ def counted_segment(sentence: str) -> tuple[str, int] | None:
     return name, match.start("name")
 
 
-def listed_segments(sentence: str) -> list[tuple[str, int]]:
+@lru_cache(maxsize=4096)
+def listed_segments(sentence: str) -> tuple[tuple[str, int], ...]:
     """Every (name, start) of segments listed with a bracketed or trailing number in one sentence."""
     found = []
     for match in _LISTED.finditer(sentence):
         name = _tidy(match.group("name"))
         if not _NOT_SEGMENT.search(name) and name.lower() not in _LONE_NOUNS:
             found.append((name, match.start("name")))
-    return found
+    return tuple(found)
 
 
 # A Chinese segment name at the start of a line: a short noun ending in a word for customers,
@@ -143,6 +146,7 @@ _AGENT_HEAD = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def segment_phrase(sentence: str) -> tuple[str, int] | None:
     """(name, start) of the segment a sentence opens with or labels, if any."""
     for pattern in (_GROUP_OF, _GROUP_IS, _ARE_THE, _SITS_IN):

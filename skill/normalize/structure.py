@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from skill.normalize.constraints import states_rule
@@ -111,6 +112,7 @@ _METRIC_KEY = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # labels repeat down every table and key: value dump
 def key_field(label: str) -> str | None:
     """The metric a key or column header names, if the whole label is a metric label
     ('customer_share_pct' and 'Repeat %' count: a trailing unit word is dropped on a second try)."""
