@@ -200,7 +200,8 @@ def test_segment_descriptions_are_not_the_operators_verdict():
     ("notes", "word"),
     [
         ("Notes for the team — handmade soap brand (bath & body)\n- Regulars: 300 customers", "soap"),
-        ("We're a family-run cheese shop in Lyon.\n- Regulars: 300 customers", "specialty food"),
+        ("We're a family-run cheese shop in Lyon.\n- Regulars: 300 customers", "cheese"),
+        ("Pantry notes: we sell small-batch chili sauce and rubs.\n- Regulars: 300 customers", "hot sauce"),
         ("## Eyeglasses shop — retention review\n- Regulars: 300 customers", "eyewear"),
         ("category: kids' books\n- Regulars: 300 customers", "books"),
         ("Quick context: the meal kit side of the business.\n- Weekly boxes: 2,000 customers", "meal kit"),

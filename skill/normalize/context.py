@@ -129,7 +129,7 @@ def read_category(lines: list[str]) -> tuple[str | None, str | None]:
                     known = _known(what)
                     if known:
                         return known, snippet(sentence)
-                    generic = index == 3  # "we're a/an/the X": a description only when X is a business
+                    generic = index in (3, 5)  # "we're a/an/the X": a description only when X is a business
                     if raw is None and (not generic or BUSINESS_NOUN.search(what)):
                         phrase = _raw(BUSINESS_NOUN.split(what)[0] if generic else what)
                         if phrase:
@@ -321,6 +321,8 @@ def read_signals(lines: list[str]) -> dict[str, Signal]:
         for _offset, sentence in sentences(row.text):
             segmentish = row.section == "segments" or PEOPLE_COUNT.search(sentence) is not None  # "seasonal: 40% ..." is a fact line
             for name, value, _span in _sentence_signals(sentence, row.kind == "table", segmentish):
+                if name == "cancel_month" and row.kind == "data":
+                    continue  # "Month-1 cancellers: 4,400 — cancel before the 5th box" describes a segment
                 if name not in found:
                     found[name] = Signal(list(value) if isinstance(value, tuple) else value, snippet(sentence))
     return found

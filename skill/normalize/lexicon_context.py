@@ -53,16 +53,12 @@ PCT = r"(?<![A-Za-z\d.,$€£¥])" + _NUMBER + _UNIT
 BARE_TAIL_OK = _rx(r"\s*(?:$|[).,;:!?(\[—–-]|(?:off|discounts?|promos?|for|on|across|total|sitewide|max|maximum|cap|founder|per ?cent|and|or|but)\b)")
 
 # --- discount caps --------------------------------------------------------------------------------
-# A sentence must be about price reductions at all before a cap is read from it.
-DISCOUNT_STEMS = ("off", "disc", "deeper", "deepest", "promo", "coupon", "code", "markdown", "sale", "deal", "rebaja", "descuento", "rabatt", "折", "優惠", "优惠",
+# A sentence must be about price reductions at all (or sit in a rules section) before a cap is read from it.
+DISCOUNT_STEMS = ("off", "disc", "deeper", "deepest", "full price", "full-price", "promo", "coupon", "code", "markdown", "sale", "deal", "rebaja", "descuento", "rabatt", "折", "優惠", "优惠",
                   "減價", "减价", "促銷", "促销")
-DISCOUNT_WORD = _rx(
-    r"\boff\b|discount\w*|\bdisc\b|\bdeep(?:er|est)\b|promo\w*|coupon\w*|\bcodes?\b|markdown\w*|\bsales?\b|\bdeals?\b|rebaja\w*|descuento\w*|rabatt\w*"
-    r"|折|優惠|优惠|減價|减价|促銷|促销"
-)
 _NEG = r"(?:no|not|never|nothing|nada|nunca|don'?t|dont|do not|doesn'?t|does not|won'?t|wont|will not|can'?t|cant|cannot|can not|shouldn'?t|should not|mustn'?t|must not|isn'?t|aren'?t|may not)"
 _MORE = r"(?:deeper|bigger|larger|greater|more|higher|over|above|beyond|past|exceed(?:ing|s)?|steeper|in excess of|más)"
-_CAP_WORD = r"(?:cap(?:ped|s)?|limit(?:ed|s)?|max(?:ed(?: out)?|imum|imo|ima)?|máxim[oa]|ceiling|topped out|tope)(?![a-z])"
+_CAP_WORD = r"(?:cap(?:ped|s)?|limit(?:ed|s)?|max(?:ed(?: out)?|imum|imo|ima)?|máxim[oa]|ceiling|top(?:ped|s)? out|tope)(?![a-z])"
 _CAP_FILLER = (
     r"(?:for|on|of|at|to|is|are|be|any|all|the|our|a|an|every|each|going forward|from now on|discounts?|promos?|promotions?|"
     r"offers?|coupons?|codes?|off|descuentos?|de|pct|percent|sitewide)"
@@ -74,13 +70,15 @@ DISCOUNT_CAPS: tuple[tuple[str, re.Pattern[str], bool, tuple[str, ...]], ...] = 
     # "we can't do more than 10% off", "don't stack beyond 15% total", "no más de 20%"
     ("not beyond", _rx(rf"\b{_NEG}\b(?:\s+[\w'&-]+){{0,6}}?\s+{_MORE}\s+(?:than\s+|de\s+|an?\s+)?(?:about\s+|around\s+|~\s?)?" + PCT), False, ("no", "not", "never", "nothing", "nada", "nunca", "n't", "nt ", "cannot", "can not", "may not", "must not", "will not", "should not", "do not", "does not")),
     # "discounts capped at 15", "Cap for any promo going forward: 15%", "max_discount: 10%", "promos max 10%"
-    ("capped at", _rx(rf"\b{_CAP_WORD}(?:[\s_.:=-]+{_CAP_FILLER}\b){{0,6}}[\s:=~]*(?:about\s+|around\s+|of\s+)?" + PCT), True, ("cap", "limit", "max", "máxim", "ceiling", "topped", "tope")),
+    ("capped at", _rx(rf"\b{_CAP_WORD}(?:[\s_.:=-]+{_CAP_FILLER}\b){{0,6}}[\s:=~]*(?:about\s+|around\s+|of\s+)?" + PCT), True, ("cap", "limit", "max", "máxim", "ceiling", "top", "tope")),
+    # "discounts over 30% need CEO sign-off": anything deeper needs an approval, so the cap is 30
+    ("over needs approval", _rx(r"\b(?:discounts?|promos?|promotions?|codes?|offers?)\s+(?:over|above|beyond|deeper than|bigger than)\s+" + PCT + r"\s*(?:off\s+)?(?:need|needs|require|requires|must get|must be approved|have to be approved)\b"), False, ("need", "require", "approv")),
     # "discounts are fine up to 15 percent", "disc ok up to 20%", "we can do promos up to 10%"
     ("allowed up to", _rx(
         r"\b(?:fine|ok|okay|allowed|acceptable|permitted|can (?:do|go|offer|give|run)|happy to (?:do|go|offer)|se puede|podemos)\b"
         r"(?:\s+[\w']+){0,4}?\s+(?:up to|upto|at most|as much as|hasta)\s+(?:un\s+)?" + PCT), False, ("up to", "upto", "at most", "as much as", "hasta")),
     # "20% off is the max I'll ever do", "15% off is the hard cap"
-    ("is the max", _rx(PCT + r"\s*(?:off\s+)?(?:is|as|=)\s+(?:the\s+|our\s+|my\s+)?(?:hard\s+|absolute\s+|strict\s+)?(?:max(?:imum)?|cap|ceiling|limit|most (?:we|i)(?:'ll| will| can)? (?:do|go|give|offer))\b"), False, ("max", "cap", "ceiling", "limit", "most")),
+    ("is the max", _rx(PCT + r"\s*(?:off\s+)?(?:is|as|=)\s+(?:the\s+|our\s+|my\s+)?(?:hard\s+|absolute\s+|strict\s+)?(?:max(?:imum)?|cap|ceiling|limit|rule|most (?:we|i)(?:'ll| will| can)? (?:do|go|give|offer))\b"), False, ("max", "cap", "ceiling", "limit", "most", "rule")),
     # "discounts stay at 15% max", "20% off tops"
     ("n% max", _rx(PCT + r"\s*(?:off\s+)?(?:max(?:imum)?|tops|at most|at the most|cap|hard cap)\b"), False, ("max", "tops", "at most", "at the most", "cap")),
     # "biggest code we'll run from now on is 20%", "deepest discount we allow: 25%"
@@ -104,6 +102,7 @@ NO_DISCOUNTS = _rx(
     r"(?!\s*(?:over|above|beyond|deeper|more|bigger|higher|past|greater|exceed|stack|codes?\s+used|used|usage|applied|redeemed|on their))"
     r"|\bdiscount(?:s|ing)?\s*[:=]\s*(?:none|no|never|not allowed|0\s?%)(?=\s*(?:$|[.,;)]))"
     r"|\b(?:nunca|no)\s+(?:hacemos|damos|ofrecemos)\s+descuentos|\bsin\s+descuentos|\bkeine\s+rabatte"
+    r"|\b(?:full[- ]price only|only (?:ever )?(?:sell )?(?:at )?full[- ]price|always full[- ]price)\b"
     r"|不打折|不能打折|不做折扣|不給折扣|不给折扣|從不打折|从不打折|不做促銷|不做促销|無折扣|无折扣"
 )
 # Contract prices for the whole business: a 0% cap plus a note (account plays stay open).
@@ -121,7 +120,7 @@ CONTRACT_NOTE = "discounts only within contracted pricing (read as max_discount_
 CHANNEL_WORDS: tuple[tuple[str, str], ...] = (
     ("sms", r"sms|mms|texts?|text messages?|text messaging|texting|簡訊|简讯|短信|短訊|短讯"),
     ("direct_mail", r"direct[- ]mail(?:ers?|ings?)?|mailers?|postcards?|catalou?gs?|catalogues?|print(?:ed)? mail(?:ings?)?|printed mailings?|snail mail|postal mail|flyers?|leaflets?|(?:(?<=by )|(?<=via )|(?<=the ))post\b(?!s| on| about)|實體郵件|实体邮件|明信片|型錄|型录"),
-    ("push", r"push(?: notifications?| notifs?| messages?)?|app notifications?|推播|推送"),
+    ("push", r"push(?: notifications?| notifs?| messages?|(?!\s+(?:discounts?|sales?|promos?|products?|them|it|hard|back|for|the|our|people|customers|upsells?|prices?)\b))|app notifications?|推播|推送"),
     ("email", r"e-?mails?|newsletters?|edm|電子報|电子报"),
     ("paid_media", r"paid (?:media|ads|advertising|social|search|acquisition)|ads|advertising|retargeting|remarketing|(?:meta|facebook|google|tiktok) ads|ppc|anuncios|publicidad|廣告|广告|投放"),
     ("onsite", r"pop-?ups?|on-?site (?:messages|popups)"),
@@ -133,11 +132,7 @@ _CH_LIST = rf"(?:{_CH})(?:\s*(?:,|/|&|\+|or|and|nor|y|o)\s*(?:the\s+)?(?:{_CH}))
 CHANNEL_STEMS = ("sms", "mms", "text", "mail", "post", "catalo", "flyer", "leaflet", "push", "newsletter", "edm", "paid", "ads", "advertis",
                  "retarget", "remarket", "ppc", "anuncio", "publicidad", "community", "facebook", "discord", "pop", "phone", "numbers",
                  "app", "only", "through", "via", "簡訊", "简讯", "短信", "短訊", "短讯", "郵", "邮", "dm", "明信片", "型錄", "型录", "推播",
-                 "推送", "電子報", "电子报", "廣告", "广告", "投放")
-CHANNEL_GATE = _rx(
-    r"sms|mms|text|mail|post|catalo|flyer|leaflet|push|newsletter|edm|paid|\bads\b|advertis|retarget|remarket|ppc|anuncio|publicidad|community|facebook|discord|pop-?up"
-    r"|phone|numbers|\bapp\b|only|簡訊|简讯|短信|短訊|短讯|郵|邮|DM|明信片|型錄|型录|推播|推送|電子報|电子报|廣告|广告|投放"
-)
+                 "推送", "電子報", "电子报", "廣告", "广告", "投放", "唔")
 _BAN_NEG = (
     r"(?:no|not|never|nothing|don'?t|dont|do not|doesn'?t|does not|didn'?t|can'?t|cant|cannot|can not|won'?t|wont|without|avoid|zero|"
     r"stop(?:ped|ping)?|quit|dropped|ban(?:ned)?|shouldn'?t|mustn'?t|unable to|nada de|sin|nunca|prohibido)"
@@ -145,7 +140,7 @@ _BAN_NEG = (
 _BAN_FILLER = (
     r"(?:do|does|doing|send|sending|sent|use|using|any|more|run|running|allowed to|allowed|allow|let|lets|us|to|via|by|through|over|"
     r"marketing|market|contact|contacting|reach|reaching|customers|buyers|clients|members|people|them|plans?|for|we|our|have|has|had|"
-    r"got|budget|money|consent|permission|want|need|a|an|the|new|further|really|even|go|goes|going|printed|out|permitted|get|suggest|"
+    r"got|budget|money|consent|permission|want|need|a|an|the|new|further|really|even|go|goes|going|printed|out|permitted|get|suggest|afford|"
     r"propose|recommend|bother with|bother|do any|spend on|pay for|invest in|mandar|enviar|usar|hacer|de|el|los)"
 )
 # (channel or None for "every channel in the list", pattern). The list group holds the channel words.
@@ -160,8 +155,8 @@ CHANNEL_BANS: tuple[re.Pattern[str], ...] = (
     _rx(rf"\b(?P<list>{_CH_LIST})\s*[:=]\s*(?:no|none|off|banned|not allowed|never|n)\b(?!\s*(?:limit|cap))"),
     _rx(rf"(?:channels?[ _.-]?(?:banned|blocked|excluded|off)|(?:banned|blocked|excluded|no)[ _.-]?channels?)\s*[:=]\s*(?P<list>{_CH_LIST})"),
     # Chinese: "不發簡訊", "SMS 不要再发了", "不做 DM"
-    _rx(rf"(?:不|不能|不可|禁止|不要|不會|不会|沒有|没有|不做|不用|別|别)\s*(?:再)?\s*(?:發|发|傳|传|用|使用|做|寄|投)?\s*(?P<list>{_CH_LIST}|DM)"),
-    _rx(rf"(?P<list>{_CH_LIST})\s*(?:不要|不能|別|别|不再|禁止|不可|不用)"),
+    _rx(rf"(?:不|不能|不可|禁止|不要|不會|不会|沒有|没有|不做|不用|別|别|唔好|唔可以|唔會|唔会|唔用|唔做|冇)\s*(?:再)?\s*(?:發|发|傳|传|用|使用|做|寄|投)?\s*(?P<list>{_CH_LIST}|DM)"),
+    _rx(rf"(?P<list>{_CH_LIST})\s*(?:不要|不能|別|别|不再|禁止|不可|不用|唔好|唔可以|唔用)"),
 )
 # No phone numbers -> no SMS; no app -> no push.
 NO_PHONE_NUMBERS = _rx(
@@ -203,6 +198,7 @@ CHANNELS_ONLY: tuple[re.Pattern[str], ...] = (
     _rx(rf"\b(?P<list>{_ONLY_LIST})\s*(?:-|\s)only\b(?!\s+(?:gets?|got|works?|drives?|brings?|accounts?|makes?|converts?|has|had|reaches?|did|does|generates?|is|was|sees?|saw|delivers?|opens?|clicks?)\b)"),
     _rx(rf"\bonly\s+(?:use|have|do|send|run|via|through|by|reach (?:customers|them|people) (?:by|via|through)|contact (?:them|customers) (?:by|via|through))\s+(?:their\s+)?(?P<list>{_ONLY_LIST})\b"),
     _rx(rf"\b(?P<list>{_ONLY_LIST})\s+(?:is|are)\s+(?:our|the)\s+only\s+(?:channels?|way)\b"),
+    _rx(rf"\bonly\s+(?P<list>{_ONLY_LIST})(?=\s*(?:[.;!,)]|$))"),
 )
 # "We work through account managers + email": the channels the business uses (not a ban).
 CHANNELS_USED = _rx(rf"\b(?:we\s+(?:work|sell|go)\s+(?:through|via)|everything goes through|all (?:contact|outreach) (?:is|goes) (?:via|through))\s+(?P<list>{_ONLY_LIST})\b")
@@ -223,19 +219,21 @@ _FREE_THINGS = (
     r"vases?|meals?|kits?|add-?ons?|minis?|sizes?|accessories)"
 )
 NO_FREE_PRODUCT = _rx(
-    rf"\b(?:no|not|never|stop(?:ped)?)\s+(?:more\s+|any\s+|other\s+|further\s+)?(?:free|complimentary|bonus)\s+(?:[\w-]+\s+)?{_FREE_THINGS}\b"
-    r"|\bno\s+(?:more\s+|product\s+)?(?:freebies|giveaways?|gwp|gifts? with (?:purchase|orders?))\b|\bno\s+(?:more\s+)?free\s+gifts?\b"
+    rf"\b(?:no|not|never|stop(?:ped)?)\s+(?:more\s+|any\s+|other\s+|further\s+)?(?:free|complimentary|bonus)[\s-]+(?!shipping|delivery|returns?\b|exchanges?|consult\w*|wifi|advice|content|webinars?|resources|guides?|tools?\b|workshops?|downloads?|trials?\b(?!\s+(?:months?|boxes?|packs?|sizes?)))[\w-]+"
+    r"|\bno\s+(?:more\s+|product\s+)?(?:freebies|giveaways?|gwp|gifts?[- ]with[- ](?:purchase|orders?)|samples|sampling|testers|minis)\b|\bno\s+(?:more\s+)?free\s+gifts?\b"
+    r"|\b(?:freebies|giveaways|gwp|gifts?[- ]with[- ]purchase|free (?:products?|gifts?|samples?|items?|bottles?|boxes|months?))\s+(?:are|is)\s+(?:off[- ]limits|not allowed|banned|forbidden|a no-?go|out)\b"
+    r"|\bstop(?:ped)?\s+(?:the\s+|our\s+|doing\s+|all\s+)?(?:freebies|giveaways|gwp|gifts?[- ]with[- ]purchase|free (?:gifts?|samples?|products?))"
     r"|\b(?:can'?t|cannot|can not|don'?t|dont|do not|won'?t|never|not allowed to|unable to)\s+give\s+(?:[\w-]+\s+){0,2}?away\b"
     r"|\b(?:can'?t|cannot|don'?t|do not|won'?t|never)\s+(?:give|send|offer|do|include)\s+(?:away\s+)?(?:any\s+)?(?:free\s+(?:[\w-]+\s+)?{things}|products?\s+(?:away|for free)|freebies|giveaways|gifts? with purchase)".replace("{things}", _FREE_THINGS)
-    + r"|\bfree\s+(?:products?|gifts?|samples?|items?|bottles?|boxes|months?)\s+(?:are|is)\s+(?:off[- ]limits|not allowed|banned|a no-?go|out)"
+    + r""
     r"|\bnada de (?:regalos|muestras gratis|productos gratis)|\bsin regalos"
     r"|不(?:能|可以|可|要)?送\s*[^，。,；;]{0,8}?(?:當|当|作為|作为)?(?:贈品|赠品)|不(?:能|可以|可|要)?送\s*(?:免費|免费)|不(?:能|可以|可)?送(?:小樣|小样|試用|试用)"
     r"|不(?:給|给|提供)(?:贈品|赠品|試用品|试用品|免費|免费)|禁止(?:贈品|赠品)|無贈品|无赠品|沒有贈品|没有赠品"
+    r"|唔(?:好|可以|能|會|会)?送\s*[^，。,；;]{0,8}?(?:做|當|当)?(?:贈品|赠品)|冇(?:贈品|赠品)"
 )
 # "Free samples in the box are fine": a free offer the rule does not ban.
 FREE_ALLOWED = _rx(r"\bfree\s+(?:[\w-]+\s+){0,4}?(?:are|is)\s+(?:fine|ok|okay|allowed|good)|\bfreebies? (?:are|is) (?:fine|ok)")
-FREE_STEMS = ("free", "give", "gift", "gwp", "complimentary", "bonus", "regalo", "muestra", "贈", "赠", "送", "試用", "试用")
-FREE_GATE = _rx(r"free|give|gift|gwp|complimentary|bonus|regalo|muestra|贈|赠|送|試用|试用")
+FREE_STEMS = ("free", "give", "gift", "gwp", "sampl", "tester", "minis", "complimentary", "bonus", "regalo", "muestra", "贈", "赠", "送", "試用", "试用")
 
 # --- text that tries to steer the tool ------------------------------------------------------------
 # (what it does, pattern): reported by the description only, never echoed, never obeyed.
@@ -266,7 +264,6 @@ POLICY_CUE = _rx(
 RULE_NEGATION = _rx(r"\b(?:no|not|never|don'?t|dont|can'?t|cannot|must|only|nada|sin|nunca)\b|n'?t\b|不|禁止|只能")
 
 # --- main tension: the operator's stated worry ------------------------------------------------------
-TENSIONS = ("repeat_rate", "churn", "returns", "margin_quality", "aov")
 # Words that name a tension inside a worry sentence; the one written first wins.
 TENSION_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("churn", _rx(
@@ -286,18 +283,18 @@ TENSION_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\brepeat\w*|\bsecond[- ](?:order|purchase)|\b2nd[- ](?:order|purchase)|\bre-?orders?\b|\bre-?ordering\b|\brepurchase\w*|\bretention\b|\bcome back|\bcame back|\bcoming back"
         r"|\bbuy again|\border again|\bbuy(?:s)?\s+once|\border(?:s)?\s+once|\bonce and (?:done|gone|that'?s it|never)|\bvanish\w*|\bdisappear\w*|\bnever see (?:them|\w+) again"
         r"|\bnever (?:buy|order|return|purchase)\b|\bone[- ]and[- ]done|\bbuy(?:s)?\s+(?:one|a single)\b|\border(?:s)?\s+(?:one|a single)\b|\binvisible\b|\bsomewhere else|\belsewhere\b"
-        r"|\bvolver a comprar|\bno vuelven|\brecompra\w*|回購|回购|复购|複購|買一次|买一次|消失|不回來|不回来|沒回來|没回来")),
+        r"|\bvolver a comprar|\bno vuelven|\brecompra\w*|回購|回购|复购|複購|買一次|买一次|消失|不回來|不回来|沒回來|没回来|唔見|不見|不见|嚟一次|來一次|来一次|一次就")),
 )
 WORRY_STEMS = ("worr", "concern", "problem", "prob", "issue", "headache", "pain", "challenge", "struggle", "night", "hurts", "the thing",
                "to fix", "preocupa", "sorge", "問題", "问题", "擔心", "担心", "痛", "頭痛", "头痛", "困擾", "困扰", "煩惱", "烦恼")
-GOAL_STEMS = ("goal", "focus", "priority", "objective", "aim", "want to", "need to", "trying to", "hoping to", "like to", "目標", "目标", "希望", "想")
+GOAL_STEMS = ("goal", "focus", "priority", "objective", "aim", "want to", "need to", "trying to", "hoping to", "like to", "need more", "want more", "like more", "目標", "目标", "希望", "想")
 # Words one of which a verdict or a behaviour needs (the tables below).
-STATEMENT_STEMS = ("return", "churn", "cancel", "margin", "gm", "buying", "addicted", "hooked", "trained", "only", "just", "giving", "discount",
+STATEMENT_STEMS = ("return", "churn", "cancel", "margin", "gm", "buying", "losing", "lose", "lost", "bleeding", "addicted", "hooked", "trained", "only", "just", "giving", "discount",
                    "too many", "aov", "average order", "order value", "basket", "ticket", "low", "small", "tiny", "pedidos", "repeat",
                    "repurchase", "retention", "reorder", "second", "2nd", "subscri", "subs", "members", "customers", "clients", "accounts",
                    "users", "merchants", "families", "people", "wait", "full price", "once", "vanish", "disappear", "never", "don", "rarely",
                    "won't", "seldom", "vuelven", "退", "流失", "毛利", "折扣", "coupon", "客單", "客单", "回購", "回购", "复购", "複購",
-                   "買一次", "买一次", "消失", "回來", "回来", "回頭", "回头")
+                   "買一次", "买一次", "消失", "回來", "回来", "回頭", "回头", "唔見", "不見", "不见")
 # Worry and problem labels ("Main worry:", "the problem:", "Our problem is", "that's the real issue").
 _WORRY = r"(?:worry|worries|concern|problem|prob|issue|headache|pain ?point|challenge|struggle)"
 _TOPIC_NAME = r"(?:churn|returns?|margins?|discounts?|basket|aov|repeat|retention|reorder|cancellation)"
@@ -317,7 +314,8 @@ WORRY_LABELS: tuple[tuple[re.Pattern[str], str], ...] = (
     (_rx(r"(?:最大|核心|主要|最|目前最大|現在最大|现在最大)的?(?:問題|问题|擔心|担心|痛點|痛点|頭痛|头痛|困擾|困扰|煩惱|烦恼)(?:的)?(?:是)?|(?:問題|问题|擔心|担心|痛點|痛点)\s*(?:是|[:：])"), "after"),
 )
 GOAL_LABELS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (_rx(r"\b(?:main\s+|our\s+|my\s+|primary\s+|top\s+|the\s+|#1\s+)?(?:goal|focus|priority|objective|aim)\s*(?:is|:|：|=|for (?:q\d|this year|next year|\d{4}) is)"), "after"),
+    (_rx(r"\b(?:main\s+|our\s+|my\s+|primary\s+|top\s+|the\s+|#1\s+)?(?:goal|focus|priority|objective|aim)(?:\s+(?:this|next|for (?:the|this|next))\s+(?:quarter|year|month|half)|\s+for\s+(?:q\d|h\d|\d{4}))?\s*(?:is|:|：|=)"), "after"),
+    (_rx(r"\b(?:need|want|would like|'d like)\s+more\s+(?:people|customers|buyers|shoppers|of them|subscribers|members)\s+to\b"), "after"),
     (_rx(r"\b(?:want|need|trying|hoping|would like|'d like) to (?:fix|improve|increase|grow|raise|lift|boost|reduce|cut|lower|get more|move)\b"), "after"),
     (_rx(r"目標|目标|希望(?:提升|提高|增加|降低)|想(?:提升|提高|增加|降低)"), "after"),
 )
@@ -328,16 +326,17 @@ TENSION_VERDICTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\b(?:too many|high|crazy) returns\b|退貨(?:率)?(?:太|很|偏)?高|退货(?:率)?(?:太|很|偏)?高|退貨太多|退货太多")),
     ("churn", _rx(
         r"\bchurn(?:ing)?(?: rates?)?\s+(?:is\s+|are\s+)?(?:too\s+|really\s+|very\s+|so\s+|way too\s+)?(?:high|bad|up|rising|terrible|awful|killing|brutal|a problem|climbing)\b"
-        r"|\bhigh churn\b|\bcancell?ations?\s+(?:are\s+)?(?:up|rising|high|spiking|too high)|流失(?:率)?(?:太|很|偏)?高|流失(?:太|很)?(?:嚴重|严重)")),
+        r"|\bhigh churn\b|\bcancell?ations?\s+(?:are\s+)?(?:up|rising|high|spiking|too high)|\b(?:losing|lose|lost|bleeding)\s+(?:\w+\s+)?(?:subscribers|members|subs|customers|accounts|clients)\b|流失(?:率)?(?:太|很|偏)?高|流失(?:太|很)?(?:嚴重|严重)")),
     ("margin_quality", _rx(
-        r"\bmargins?(?:\s+(?:on|of)\s+[\w ]{1,25}?)?\s+(?:is|are)\s+(?:getting\s+|being\s+)?(?:too\s+|very\s+|really\s+|so\s+)?(?:thin|low|shrinking|eroding|squeezed|down|bad|awful|terrible|crushed|getting crushed|gone|disappearing)"
+        r"\bmargins?(?:\s+(?:on|of)\s+[\w ]{1,25}?)?\s+(?:is|are)\s+(?:getting\s+|being\s+)?(?:too\s+|very\s+|really\s+|so\s+)?(?:thin|low|shrinking|eroding|squeezed|down|bad|awful|terrible|crushed|getting crushed|gone|disappearing)\b"
         r"|\b(?:gm|gross margin|margins?)\s+(?:fell|dropped|declined|slid|eroded|shrank|went down|has fallen|have fallen|is falling)\b"
         r"|\bbuying (?:revenue|sales|growth) with (?:coupons?|discounts?|promos?)|\b(?:addicted|hooked) (?:to|on) (?:discounts?|promos?|sales?|coupons?)"
         r"|\btrained (?:them|people|customers|everyone|our customers|shoppers) to (?:wait|never pay full price|expect)"
-        r"|\b(?:only|just) (?:buy|shop|purchase) (?:on|during|with) (?:sales?|discounts?|promos?)|\bgiving (?:margin|it) away|\bgiving away margin|\bdiscount (?:addiction|dependence|dependency)"
+        r"|\b(?:only|just) (?:buy|shop|purchase|order) (?:on|during|with|when|if) (?:there'?s )?(?:an? )?(?:sales?|discounts?|promos?|codes?|coupons?)|\bgiving (?:margin|it) away|\bgiving away margin|\bdiscount (?:addiction|dependence|dependency)"
         r"|\btoo many (?:discounts|promos|coupons)|毛利(?:率)?(?:太|很|偏)?低|毛利被吃|折扣太多|用\s*(?:coupon|折扣|優惠券|优惠券)\s*(?:买|買)")),
     ("aov", _rx(
         r"\b(?:aov|average order(?: value)?|order values?|baskets?(?: sizes?)?|tickets?)\s+(?:is\s+|are\s+|r\s+|'re\s+)?(?:too\s+|very\s+|really\s+|so\s+|simply too\s+|super\s+|still\s+|way too\s+)?(?:low|small|tiny|flat|stuck|dropping|down)\b"
+        r"|\b(?:aov|average order|average basket|basket size|order value)\b[^.;\n]{0,30}?\b(?:too low|too small|way too low|not enough)\b"
         r"|\baov (?:won'?t|doesn'?t|isn'?t going to) (?:move|budge|grow)|\b(?:low|small|tiny) (?:aov|baskets?|order values?|orders)\b"
         r"|\bpedidos\s+(?:son\s+)?(?:muy\s+)?(?:chiquitos|pequeños|chicos)|客單價(?:太|偏|很)?低|客单价(?:太|偏|很)?低")),
     ("repeat_rate", _rx(
@@ -381,16 +380,16 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
     ("grocery delivery", r"grocery delivery|grocery app|online grocer(?:y|ies)|quick commerce|q-commerce"),
     ("grocery", r"grocer(?:y|ies)|supermarket|生鮮|生鲜|超市"),
     ("protein supplements", r"protein (?:powders?|shakes?|bars?|supplements?)|\bwhey\b|sports nutrition|蛋白粉"),
-    ("supplements", r"supplements?|vitamins?|nutraceuticals?|collagen|probiotics?|保健品|營養品|营养品"),
+    ("supplements", r"supplements?|vitamins?|nutraceuticals?|collagen|probiotics?|greens powders?|superfood powders?|保健品|營養品|营养品"),
     ("skincare", r"skin ?care|serums?|moisturi[sz]ers?|cleansers?|sunscreens?|護膚|护肤|保養品|保养品"),
     ("cosmetics", r"cosmetics?|make-?up|lipsticks?|mascara|彩妝|彩妆|化妝品|化妆品"),
     ("beauty", r"\bbeauty\b|美妝|美妆"),
     ("fragrance", r"fragrances?|perfumes?|香水"),
     ("hair care", r"hair ?care|shampoos?|hair products|洗髮|洗发"),
     ("soap and body care", r"\bsoaps?\b|body care|bath bombs|bath (?:and|&) body|body wash|手工皂"),
-    ("pet food", r"pet food|dog food|cat food|kibble|pet treats|dog treats|cat treats|寵物食品|宠物食品|狗糧|狗粮|貓糧|猫粮"),
+    ("pet food", r"pet food|dog food|cat food|kibble|pet treats?|dog treats?|cat treats?|fresh pet food|寵物食品|宠物食品|狗糧|狗粮|貓糧|猫粮|猫狗鲜食|貓狗鮮食|鲜食|鮮食"),
     ("pet accessories", r"pet (?:accessories|supplies|products|toys|beds)|dog toys|cat toys|leashes|dog beds|寵物用品|宠物用品"),
-    ("pet supplies", r"\bpets?\b|寵物|宠物"),
+    ("pet supplies", r"\bpets?\b|寵物|宠物|猫狗|貓狗"),
     ("baby products", r"\bbaby\b|\bbabies\b|diapers?|nappies|strollers?|car seats?|infants?|newborns?|嬰兒|婴儿|母嬰|母婴|尿布"),
     ("toys", r"\btoys?\b|玩具"),
     ("trading cards", r"trading cards?|\btcg\b|pok[eé]mon cards|sports cards|collectible cards"),
@@ -403,7 +402,7 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
     ("outdoor gear", r"outdoor (?:gear|equipment|apparel|clothing)|camping gear|hiking gear|\boutdoor\b|戶外|户外"),
     ("footwear", r"footwear|\bshoes\b|sneakers|\bboots\b|鞋"),
     ("lingerie", r"lingerie|\bbras?\b|underwear|intimates|內衣|内衣"),
-    ("apparel", r"apparel|clothing|fashion|clothes|streetwear|activewear|athleisure|womenswear|menswear|denim|dresses|t-?shirts|服飾|服饰|衣服|女裝|女装"),
+    ("apparel", r"apparel|clothing|fashion|clothes|streetwear|activewear|athleisure|womenswear|menswear|denim|dresses|t-?shirts|\bsocks\b|服飾|服饰|衣服|女裝|女装"),
     ("jewelry", r"jewel(?:le)?ry|earrings|necklaces|bracelets|飾品|饰品|珠寶|珠宝"),
     ("watches", r"\bwatches\b|watch (?:brand|shop|store|company|retailer)|timepieces|手錶|手表|腕錶|腕表"),
     ("bedding", r"bedding|bed linens?|bed sheets|sheet sets|duvets?|comforters?|mattress(?:es)?|寢具|寝具|床品"),
@@ -412,7 +411,7 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
     ("home goods", r"home goods|homeware|home decor|home décor|家居|家飾|家饰"),
     ("candles", r"candles?|蠟燭|蜡烛|香氛"),
     ("flowers", r"flowers?|florist|bouquets?|floral|花店|鮮花|鲜花|花束"),
-    ("plants", r"houseplants?|\bplants\b(?!-)|succulents?|植物|多肉|盆栽"),
+    ("plants", r"houseplants?|\bplants\b(?!-)|\bplant (?:shop|store|delivery|nursery|subscriptions?)|succulents?|植物|多肉|盆栽"),
     ("ceramics", r"ceramics?|pottery|\bmugs\b|陶瓷"),
     ("leather goods", r"leather (?:goods|bags|wallets|accessories)|handbags|wallets"),
     ("electronics accessories", r"electronics accessories|phone cases?|chargers?|\bcables?\b|screen protectors?|earbuds|headphones|\b3C\b|手機殼|手机壳"),
@@ -425,14 +424,20 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
     ("saas", r"\bsaas\b|b2b software|software subscriptions?"),
     ("subscription boxes", r"subscription box(?:es)?|\bsub box(?:es)?|monthly box(?:es)?|snack box(?:es)?|訂閱盒|订阅盒"),
     ("bakery", r"bakery|bakeries|\bcakes?\b|pastr(?:y|ies)|麵包|面包|蛋糕|餅店|饼店|餅家|饼家"),
-    ("specialty food", r"specialty food|gourmet|olive oil|hot sauces?|chocolates?|\bsnacks?\b|cheese|pantry|\bsauces\b|spices|jerky|\bhoney\b|食品|零食"),
+    ("olive oil", r"olive oils?|橄欖油|橄榄油"),
+    ("hot sauce", r"hot sauces?|chil(?:i|li) sauces?|辣椒醬|辣椒酱"),
+    ("chocolate", r"chocolates?|chocolatier|cacao|巧克力|朱古力"),
+    ("cheese", r"\bcheeses?\b|fromagerie|芝士|起司"),
+    ("spices", r"\bspices?\b|seasonings?|香料"),
+    ("honey", r"\bhoney\b|蜂蜜"),
+    ("snacks", r"\bsnacks?\b|jerky|零食"),
+    ("specialty food", r"specialty food|gourmet|pantry|\bsauces\b|condiments|deli\b|食品"),
     ("crafts", r"craft supplies|\byarn\b|knitting|sewing|fabrics?"),
     ("sporting goods", r"sporting goods|sports equipment|\bgolf\b|tennis|\bski\b"),
     ("auto parts", r"auto parts|car parts|car accessories"),
 )
 ANY_CATEGORY = _rx("|".join(f"(?P<c{index}>{words})" for index, (_name, words) in enumerate(CATEGORIES)))
 CATEGORY_NAMES = tuple(name for name, _words in CATEGORIES)
-CATEGORY_ROWS = tuple((name, _rx(words)) for name, words in CATEGORIES)
 # Where the notes say what the business is. Each pattern's `what` group is the descriptor.
 CATEGORY_KEY = _rx(
     r"^\W*(?:category|industry|vertical|niche|business(?: type)?|sector|product(?: type| category)?|what we sell|品類|品类|產業|产业|類別|类别|行業|行业)\s*[:=：]\s*(?P<what>[^\n]{2,80})"
@@ -444,6 +449,7 @@ CATEGORY_STATED: tuple[re.Pattern[str], ...] = (
     _rx(r"\bselling\s+(?:mostly\s+|mainly\s+)?(?P<what>(?!in\b|to\b|on\b|at\b|through\b|via\b|mostly\b)[^.;,!?\n]{2,60}?)" + _STOP_AFTER),
     _rx(r"\b(?:we(?:'re| are)|i'?m|i am|this is(?: for)?|it'?s|its|we run|i run|we own|i own|we operate)\s+(?:a|an|the)\s+(?P<what>[^.;,!?\n]{2,60}?)(?=[.;,!?\n()]|\s+(?:in|based|from|with|that|which|who|and|so|selling|out|um)\b|$)"),
     _rx(r"\b(?P<what>(?:[\w&'/+-]+\s+){1,3}?[\w&'/+-]+)\s+is\s+(?:the|our)\s+(?:whole\s+|core\s+|main\s+)?business\b"),
+    _rx(r"\bwe(?:'re| are)\s+[\w&'-]+(?:\s+[\w&'-]+)?,\s+(?:a|an)\s+(?P<what>[^.;,!?\n]{2,60}?)(?=[.;,!?\n()]|\s+(?:in|based|from|with|that|which|who|and|so|selling)\b|$)"),
     _rx(r"\bsomos\s+(?:una?|el|la)\s+(?P<what>[^.;,!?\n()]{2,60})|\bvendemos\s+(?P<what2>[^.;,!?\n()]{2,60})"),
     _rx(r"(?:我們|我们|我哋)(?:係|是|在|主要)?(?:賣|卖|做|經營|经营)\s*(?P<what>[^。，,;；!！?？\n]{1,30})"),
 )
