@@ -237,7 +237,7 @@ def test_segment_share_is_derived_from_counts_when_the_total_is_given():
         ("## Subscribe & save members\n- 3,000 customers", "subscriber"),
         ("## Segment C\n- return rate 35%", "return_risk"),
         ("## Top spenders\n- AOV $300", "vip"),
-        ("## 會員\n- 客單價 NT$3,000", "vip"),
+        ("## 貴賓\n- 客單價 NT$3,000", "vip"),
         ("## 沉睡客\n- 3,100 人", "dormant"),
         ("## Segment C\n- 4% of customers, 30% of revenue", "vip"),
         ("## Lapsed VIPs\n- AOV $200", "dormant"),

@@ -54,8 +54,8 @@ _FRACTIONS = (
 _IN_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8, "ten": 10}
 _TIMES = (
     (re.compile(r"\bonce (?=(?:a|per|each|every) (?:year|month|quarter|week)\b)", _I), "1x "),
-    (re.compile(r"\btwice\b", _I), "2x"),
-    (re.compile(r"\bthrice\b", _I), "3x"),
+    (re.compile(r"\btwice (?=(?:a|per|each|every) (?:year|month|quarter|week)\b)", _I), "2x "),  # "ordered twice" stays words
+    (re.compile(r"\bthrice (?=(?:a|per|each|every) (?:year|month|quarter|week)\b)", _I), "3x "),
     (re.compile(r"\buna vez al\b", _I), "1x al"),
     (re.compile(r"\bdos veces\b", _I), "2x"),
 )

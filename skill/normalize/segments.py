@@ -130,7 +130,7 @@ _GROUP_OF = re.compile(
 )
 # "The last group is the dormant file: about 21,000 people": a group named after "is".
 _GROUP_IS = re.compile(
-    r"\b(?:group|segment|cohort|bucket|tier|crowd|one|ones) (?:is|are) (?:the |our )?(?P<name>[\w' &/-]{2,30}?)(?=\s*[:,.;(]|\s+(?:who|that|with|at|around|about)\b)",
+    r"\b(?:group|segment|cohort|bucket|tier|crowd|one|ones) (?:is|are) (?:the |our )?(?!(?:about|around|roughly|some|nearly|over|~|\d))(?P<name>[\w' &/-]{2,30}?)(?=\s*[:,.;(]|\s+(?:who|that|with|at|around|about)\b)",
     _I,
 )
 

@@ -369,7 +369,7 @@ def _read_line(line, ctx: _Context, after_blank: bool, open_block, to_prose) -> 
         _open_section(content, ctx, "header", indent, open_block)
         return
     key_value = _KEY_VALUE.match(content) or (_KEY_DASH_VALUE.match(content) if bullet else None)
-    if key_value and states_rule(content):
+    if key_value and states_rule(content) and not re.match(r"\s*(?:about |around |~|≈)?\d", key_value.group(2)):
         key_value = None
     if key_value and _read_key_value(key_value.group(1), key_value.group(2), bool(bullet), indent, ctx, open_block, to_prose):
         return
