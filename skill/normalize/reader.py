@@ -244,6 +244,10 @@ class _BlockReader:
         for index, quantity in enumerate(quantities):
             name = field_for(sentence, quantities, index) or self._from_hint(clause.hint, quantity, previous_field)
             owner = _owner_at(pieces, quantity.start)
+            if owner is NOBODY:
+                draft.report(quantity.text, quantity.value, snippet(sentence, (quantity.start, quantity.end)), None,
+                             "said of a group the sentence compares with, not placed")
+                continue
             if name is None and clause.is_heading:
                 continue  # "Tier 1", "Cohort 2024-Q1": numbers that only name the segment
             if (name is None and owner is not None and owner is not draft.business and _bare_count(quantity)
@@ -285,9 +289,11 @@ class _BlockReader:
         if self.target is not None:
             self.read_in_target += 1
             switch = segment_phrase(sentence) if self.read_in_target > 1 and HAS_DIGIT.search(sentence) else None
-            if switch is not None and switch[1] <= 30 and " " in switch[0] and switch[0].lower() not in self.target.name.lower():
+            if switch is not None and switch[1] <= 60 and " " in switch[0] and switch[0].lower() not in self.target.name.lower():
                 # "...the Daily Brewers: 600 customers. Then there's a big group of Christmas gifters, 1,500 people"
                 self.target = draft.segment(switch[0])
+                if COMPARISON_LEAD.match(sentence):
+                    return [(0, NOBODY), (switch[1], self.target)]
             return [(0, draft.business if scope else self.target)]
         mentions = [(m.start(), m.group(0)) for m in SEGMENT_MENTION.finditer(sentence) if not _overlaps(m.span(), scope)]
         phrase = segment_phrase(sentence)
@@ -319,9 +325,12 @@ class _BlockReader:
                 return [(0, last)]  # "Ben: and their AOV is $210." after "the VIP crowd is about 800 customers"
             return [(0, draft.business)]
         pieces: list[tuple[int, SegmentDraft | None]] = []
+        compared = COMPARISON_LEAD.match(sentence) is not None and mentions[0][0] > 0
+        if compared:  # "Compared with the 2,400 members, guest checkouts ...": the lead-in's figures are someone else's
+            pieces.append((0, NOBODY))
         for position, (start, words) in enumerate(mentions):
             owner = draft.mentioned(words)
-            pieces.append((0 if position == 0 else start, owner))
+            pieces.append((0 if position == 0 and not compared else start, owner))
             self.last_mentioned = owner
         return pieces
 
@@ -425,11 +434,13 @@ class _BlockReader:
 
 
 # What may follow a segment's bare size: "1,900", "5,000 and change", "~2,800 or so", "420 (uninstalled)".
-_BARE_COUNT_TAIL = re.compile(r"\s*(?:$|[,.;:)(—–-]|and change|or so|ish\b|total|active|in total|of them|odd\b|who\b|that\b|which\b|average\b|avg\b|aov\b)", re.IGNORECASE)
+_BARE_COUNT_TAIL = re.compile(r"\s*(?:$|[,.;:)(—–-]|and change|or so|ish\b|total|active|in total|of them|odd\b|who\b|that\b|which\b|average\b|avg\b|aov\b|(?:last|this|past|per|over|since|in the)\b)", re.IGNORECASE)
 _SHARE_VERB = re.compile(r"\s*(?:of (?:them|the (?:file|base|list))\s+)?(?:are|is|were|have|has|haven'?t|had|bought|buy|ordered|order|last|still|never|placed|came|come|signed|joined)\b", re.IGNORECASE)
 _PRICE_CONTEXT = re.compile(r"\b(?:bought|buy|buys|buying|spend|spends|spent|pay|pays|paid|order|orders|tin|pack|box|kit|bottle|bag|pen|priced?)\b", re.IGNORECASE)
 # "Goal for next year: 30% of new customers...", "target: 8,000 subscribers": figures wished for, not measured.
 GOAL_LINE = re.compile(r"^\s*(?:(?:our|the|main|big|next year'?s?)\s+)*(?:goals?|targets?|aims?|objectives?|okrs?|we want to|we'd like to|we aim to|ziel\w*|objetivos?|目標|目标)\b", re.IGNORECASE)
+COMPARISON_LEAD = re.compile(r"^\s*(?:compared (?:with|to)|unlike|versus|vs\.?|next to|against|beside|besides)\b", re.IGNORECASE)
+NOBODY = SegmentDraft("(compared group)")  # owner of figures that belong to no segment of this note
 # A sentence that carries on from a segment named just before: "Around 9,000 people bought...", "They buy...".
 NUMBER_START = re.compile(
     r"^\s*(?:(?:and|so|then|but)\s+)?(?:(?:there (?:are|is|were)|we have|that'?s|it'?s)\s+)?(?:about|around|roughly|some|nearly|almost|over|just|only|maybe|~|≈)?\s*\d"

@@ -99,6 +99,7 @@ _BULLET_HEAD = re.compile(
     r"^(?:the |our )?(?P<name>(?:[\w'&+-]+\s){0,2}[\w'&+-]*(?:ers|ors|ists|ians|ees|ants|ents|ies|ics|ites|ees|folk|crowd))\s*(?:[,:(—–]|\s-\s|\s~)\s*(?:about |around |roughly |~|like |maybe )?\d",
     re.IGNORECASE,
 )
+_SUBSET_NOUNS = frozenset("members subscribers subs vips regulars repeaters loyalists insiders club members".split())
 _SHARE_VALUE = re.compile(r"\s*(?:about |around |roughly |~)?\d+(?:\.\d+)?\s?%")
 _BASE_KEY = re.compile(
     r"(?:(?:the|our|customer|whole|total|active|all|paying|current)\s+)*(?:base|file|list|database|everyone|all|totals?|overall|store|shop|brand|business|company|we|us)"
@@ -455,6 +456,8 @@ def _read_key_value(key: str, value: str, is_bullet: bool, indent: int, ctx: _Co
         (ctx.block.clauses if ctx.block is not None and ctx.block.kind == CONSTRAINTS else _new_rules(open_block, ctx, indent)).append(Clause(value))
         return True
     hint = key_field(BUSINESS_SCOPE.sub(" ", key_text))
+    if hint == "customer_count" and lowered.strip() in _SUBSET_NOUNS:
+        hint = None  # "Members: 2,400 customers, AOV $70": members, subscribers, VIPs are a part of the base
     if hint == "customer_count" and _SHARE_VALUE.match(value) and not _BASE_KEY.fullmatch(lowered):
         hint = None  # "Members: two thirds of the base": a share of the base names a segment
     if hint is not None:
