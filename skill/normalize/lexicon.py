@@ -1,6 +1,6 @@
-"""Vocabulary of the notes reader, as data: which words mean which metric, lane, constraint or problem.
+"""Vocabulary of the numbers-and-segments reader, as data: which words mean which metric, label or section.
 
-Every table here is read top to bottom and the first row that fits wins, so the order of rows
+Tables are read top to bottom and the first row that fits wins, so the order of rows
 *is* the precedence. Adding a synonym is a one-line change plus a test that shows it firing.
 Patterns are compiled once at import; none of them nests unbounded repeats, so matching stays
 linear on arbitrary input.
@@ -162,74 +162,9 @@ SEGMENT_NOUN = _rx(
     r"\b(?:segment|cohort|group|tier|bucket|persona|customers|buyers|shoppers|members|subscribers|accounts|clients|users)\b|客|會員|会员|族群|客群"
 )
 
-# --- lanes ----------------------------------------------------------------------------------
-# Precedence table. Rows are tried top to bottom: first against the segment NAME (the operator's
-# own label is the strongest evidence), then the same rows against the segment's TEXT, then the
-# number thresholds below; nothing fits -> "other". Lifecycle state comes first (a lapsed VIP
-# needs winning back before any VIP treatment), value tiers after.
-#   lane            | name words                                    | text phrases
-LANE_RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
-    (
-        "dormant",
-        _rx(r"dormant|lapsed|inactive|churned|cancell?ed|sleeping|hibernat\w*|win-?back|沉睡|休眠|流失"),
-        _rx(r"\b(?:dormant|lapsed|inactive|churned)\b|haven'?t (?:ordered|bought|purchased) (?:in|for) (?:over |more than )?(?:a year|\d+\+? months)|沉睡|休眠"),
-    ),
-    (
-        "at_risk",
-        _rx(r"at[- ]risk|lapsing|slipping|cooling|skipp|paused|流失風險|流失风险|風險|风险"),
-        _rx(r"at[- ]risk|lapsing|slipping|skipp(?:ed|ing) (?:\S+ ){1,2}?(?:shipments?|deliveries|boxes|orders|months)|paused (?:their )?subscriptions?|about to churn|流失風險|流失风险|跳過|跳过"),
-    ),
-    (
-        "return_risk",
-        _rx(r"returners?|high[- ]returns?|bracket|高退貨|高退货|退貨客|退货客"),
-        _rx(r"serial returners?|returns? (?:almost )?everything|bracketing|(?:high|heavy) returns?|退貨率高|退货率高"),
-    ),
-    (
-        "new",
-        _rx(r"\bnew\b|first[- ]time|first (?:order|purchase)|newcomers?|recently acquired|\btrial\b|starter|新客|新會員|新会员|首購|首购"),
-        _rx(r"first (?:order|purchase)s? (?:in|within) (?:the )?(?:last|past) \d+|first[- ]time (?:buyers|customers)|new(?:ly acquired)? customers|joined in the (?:last|past)|新客|首購|首购"),
-    ),
-    (
-        "one_time",
-        _rx(r"one[- ]time|one[- ]and[- ]done|single[- ](?:purchase|order)|\bonce\b|一次性|只買一次|只买一次|單次|单次"),
-        _rx(r"(?:bought|buys?|ordered|purchased) (?:only )?once|(?:only|just) (?:one|1) (?:order|purchase)|one[- ]and[- ]done|never (?:came back|reordered|ordered again)|no second (?:order|purchase)|只買一次|只买一次|一次性"),
-    ),
-    (
-        "subscriber",
-        _rx(r"subscri|auto-?ship|subscribe|訂閱|订阅|定期購|定期购"),
-        _rx(r"subscribe (?:&|and) save|subscription (?:members|customers)|\bsubscribers\b|auto-?ship|訂閱|订阅"),
-    ),
-    (
-        "vip",
-        _rx(r"\bvips?\b|top[- ]spenders?|big spenders?|whales?|high[- ]value|key accounts?|strategic accounts?|top \d+ ?%|champions?|會員|会员|貴賓|贵宾"),
-        _rx(r"\bvips?\b|top[- ]spenders?|top \d+ ?% (?:by|of) (?:spend|revenue|ltv|value)|highest[- ]value|biggest spenders|貴賓|贵宾"),
-    ),
-    (
-        "price_sensitive",
-        _rx(r"discount|deal|bargain|coupon|price[- ]sensitive|promo|sale[- ](?:only|shoppers)|折扣|優惠|优惠"),
-        _rx(r"deal[- ](?:hunters|seekers)|bargain hunters|only (?:buys?|shops?|orders?) (?:on|during|with) (?:sales?|discounts?|promos?|a code)|wait(?:s|ing)? for (?:a )?(?:sales?|discounts?|promos?)|price[- ]sensitive|coupon (?:users|clippers)|只買折扣|等折扣"),
-    ),
-    (
-        "loyal",
-        _rx(r"loyal|regulars?|repeat|returning|\bcore\b|\bpower\b|老客|回頭客|回头客|忠實|忠实|熟客"),
-        _rx(r"\bloyal\b|\bregulars\b|repeat (?:customers|buyers)|(?:\d+|three|four|five)\+ orders|老客|熟客|忠實|忠实"),
-    ),
-)
 # A small share of customers carrying several times its share of revenue is a VIP tier:
 # "revenue_multiple" is revenue share / customer share, only for shares of at most 20%.
 VIP_MAX_CUSTOMER_SHARE = 20.0
-VIP_MIN_REVENUE_MULTIPLE = 3.0
-# Number thresholds, tried when no word decided the lane: (lane, field, minimum).
-LANE_THRESHOLDS: tuple[tuple[str, str, float], ...] = (
-    ("dormant", "days_since_last_order", 180),
-    ("at_risk", "days_since_last_order", 60),
-    ("at_risk", "monthly_churn_pct", 10),
-    ("return_risk", "return_rate_pct", 25),
-    ("price_sensitive", "discount_order_share_pct", 50),
-    ("vip", "revenue_multiple", VIP_MIN_REVENUE_MULTIPLE),
-    ("loyal", "orders_per_year", 4),
-    ("loyal", "repeat_rate_pct", 60),
-)
 
 # Words that name a segment inside running prose ("our VIPs", "one-time buyers").
 SEGMENT_MENTION = _rx(
@@ -277,8 +212,6 @@ DISCOUNT_CAPS: tuple[re.Pattern[str], ...] = (
     _rx(r"折扣\s*(?:不|不能|不可|不得|最多|最高|上限)\s*(?:超過|超过|高於|高于|大於|大于|是|為|为)?\s*" + _PCT),
     _rx(r"(?:最多|最高|頂多|顶多|上限)\s*(?:打)?\s*" + _PCT),
 )
-# Caps only count in a sentence that is about price reductions at all.
-DISCOUNT_WORD = _rx(r"\boff\b|discount|promo|coupon|code|markdown|\bsales?\b|折")
 # Chinese price notation: "8折" = pay 80% = 20% off; "85折" = 15% off.
 DISCOUNT_ZHE = _rx(r"(?:最低|不低於|不低于|最多打|頂多打|顶多打|最多|最低打|頂多|顶多)\s*(\d{1,2})\s*折")
 NO_DISCOUNTS = _rx(
@@ -322,12 +255,6 @@ NO_FREE_PRODUCT = _rx(
 POLICY_CUE = _rx(
     r"\b(?:can'?t|cannot|can not|must|mustn'?t|not allowed|isn'?t allowed|aren'?t allowed|prohibited|forbidden|off[- ]limits|legal(?:ly)?|compliance|regulat\w*|fda|ftc|gdpr|approval|approved by|required|brand (?:guidelines|rules|policy)|policy|we (?:don'?t|do not|won'?t|never) (?:offer|allow|do|run|use|send|give|make)|only (?:via|through|by|use)|(?:must |everything )?goes? through|no (?:\w+ )?claims)\b|不能|不可|禁止|必須|必须|只能|不得|法規|法规"
 )
-# Text that tries to steer the tool instead of describing the business: reported, never obeyed.
-INSTRUCTION_LIKE = _rx(
-    r"ignore (?:all |any )?(?:of )?(?:the |your |my )?(?:previous|prior|above|earlier|preceding|other|all)\b|disregard (?:the |all |any |your )?(?:previous|prior|above|constraints?|rules|instructions)"
-    r"|system prompt|you are now|new instructions|override (?:the |all |any )?(?:constraints?|rules|caps?|limits)|jailbreak|as an ai|pretend (?:to be|you)|forget (?:your|all|the) (?:rules|instructions)"
-    r"|忽略(?:之前|以上|先前|所有)|無視(?:之前|以上)|无视(?:之前|以上)"
-)
 
 # Cheap first looks: a lower-cased sentence containing none of these substrings cannot match
 # the family's full patterns, so those are skipped (plain `in` is far cheaper than a regex).
@@ -343,56 +270,8 @@ def mentions_any(lowered: str, stems: tuple[str, ...]) -> bool:
     return any(stem in lowered for stem in stems)
 
 
-RULE_GATE = _rx(
-    r"\bno\b|\bnot?\b|never|n'?t\b|cannot|\bmax|\bcap|limit|ceiling|\boff\b|discount|promo|contract|free|gift|giveaway|\bgwp\b|without|avoid|\bban|\bstop|\bzero|allowed|forbidden|prohibited|at most|most"
-    r"|不|禁止|最多|最高|最低|頂多|顶多|上限|折|贈|赠|無|无"
-)
-TENSION_GATE = _rx(
-    r"come|coming|return|reorder|re-order|again|second|one[- ]and|repeat|repurchase|retention|churn|cancel|los(?:e|ing)|margin|discount|promo|sale|coupon|\baov\b|order value|basket|small"
-    r"|problem|issue|challenge|struggl|pain|concern|worr|biggest|priority|goal|focus|want to|need to|回購|回购|退|流失|毛利|折扣|客單|客单|問題|问题|目標|目标|痛點|痛点|希望|不再"
-)
 HAS_DIGIT = re.compile(r"\d")
-CHANNEL_GATE = _rx(r"sms|mms|text|mail|postcard|catalou?g|push|newsletter|edm|paid|retargeting|community|facebook|discord|簡訊|简讯|短信|短訊|短讯|郵|邮|DM|明信片|型錄|型录|推播|推送|電子報|电子报")
-FREE_GATE = _rx(r"free|give|gift|gwp|贈|赠|送|試用|试用")
-CATEGORY_GATE = _rx(r"\bwe\b|categor|industry|vertical|niche|品類|品类|產業|产业|類別|类别|我們|我们")
 
-# --- what the operator says is wrong --------------------------------------------------------
-# Sentences that state the problem outright, in table order.
-TENSION_STATEMENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "repeat_rate",
-        _rx(
-            r"(?:don'?t|do not|never|rarely|won'?t|aren'?t|are not)\s+(?:ever\s+)?(?:come back|coming back|return for|reorder|re-order|buy again|make a second|order again|repurchase)|one[- ]and[- ]done|no second (?:order|purchase)"
-            r"|(?:repeat|repurchase|retention|reorder)(?: rate)? (?:is |are )?(?:too |really |very )?(?:low|weak|poor|bad|terrible|dropping|falling|down)|low (?:repeat|repurchase|retention)"
-            r"|回購率(?:太|很|偏)?低|回购率(?:太|很|偏)?低|不回購|不回购|沒有回購|没有回购|不再回來|不再回来"
-        ),
-    ),
-    (
-        "returns",
-        _rx(r"returns? (?:are |is )?(?:killing|eating|too high|a (?:big |huge )?problem|out of control|through the roof)|(?:too many|high) returns|return rate (?:is )?(?:too |really |very )?high|退貨(?:率)?(?:太|很|偏)?高|退货(?:率)?(?:太|很|偏)?高|退貨太多|退货太多"),
-    ),
-    (
-        "churn",
-        _rx(r"churn(?:ing)? (?:is |are )?(?:too |really )?(?:high|up|rising|bad|killing)|high churn|(?:subscribers|members|customers) (?:are )?(?:cancel+ing|churning|leaving)|(?:losing|lose) (?:subscribers|members)|cancell?ations? (?:are )?(?:up|rising|high)|流失(?:率)?(?:太|很|偏)?高"),
-    ),
-    (
-        "margin_quality",
-        _rx(
-            r"margins? (?:is |are )?(?:getting |being )?(?:too |very |really )?(?:thin|low|shrinking|eroding|squeezed|down|bad|getting crushed)|(?:too many|too much|addicted to|addiction to|hooked on|trained (?:them |customers |people )?to wait for) (?:discounts?|promos?|sales?|coupons?)"
-            r"|discount (?:addiction|dependence|dependency)|(?:only|just) (?:buy|shop|purchase) (?:on|during|with) (?:sales?|discounts?|promos?)|毛利(?:率)?(?:太|很|偏)?低|折扣太多"
-        ),
-    ),
-    (
-        "aov",
-        _rx(r"(?:aov|average order value|order value|basket(?: size)?|客單價|客单价)\s*(?:is |are )?(?:too |very |really )?(?:low|small|flat|stuck|dropping|down)|low (?:aov|basket|order value)|small (?:baskets|orders)|客單價(?:太|偏|很)?低|客单价(?:太|偏|很)?低"),
-    ),
-)
-# All statements in one pattern (group i = row i): the one written first names the tension.
-ANY_TENSION_STATEMENT = _rx("|".join(f"({pattern.pattern})" for _name, pattern in TENSION_STATEMENTS))
-# Sentences that announce a problem or goal; the first topic word in them names the tension.
-PROBLEM_CUE = _rx(
-    r"\bproblem|\bissue|challenge|struggl|\bpain|concern|worr(?:y|ied)|biggest|priority|\bgoal|\bfocus|want to (?:improve|increase|fix|grow|raise|reduce|lift)|need to (?:improve|increase|fix|grow|raise|reduce|lift)|問題|问题|目標|目标|痛點|痛点|希望"
-)
 TENSION_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("repeat_rate", _rx(r"repeat|retention|second (?:order|purchase)|come back|reorder|repurchase|回購|回购|複購|复购")),
     ("churn", _rx(r"churn|cancel|流失")),
@@ -406,11 +285,6 @@ CURRENCY_STATEMENT = _rx(
     r"(?:\bcurrency|figures|amounts|prices|numbers|all)\s*(?:is|are|in|:|=)?\s*(?:in\s+)?(USD|EUR|GBP|JPY|CNY|RMB|TWD|NTD|AUD|CAD|HKD|SGD|NZD)\b|(?:幣別|币别|貨幣|货币)\s*:?\s*(USD|EUR|GBP|JPY|CNY|RMB|TWD|NTD|AUD|CAD|HKD|SGD|NZD)"
 )
 
-# --- business context -----------------------------------------------------------------------
-CATEGORY_PHRASE = _rx(
-    r"\bwe (?:sell|make|roast|brew|ship|are an?|run an?|'re an?)\s+([^.;,\n]{2,60})|\b(?:category|industry|vertical|niche)\s*[:=]\s*([^.;,\n]{2,60})"
-    r"|(?:品類|品类|產業|产业|類別|类别)\s*[:=]?\s*([^。;,\n]{1,30})|我們(?:賣|是|做)\s*([^。;,\n]{1,30})|我们(?:卖|是|做)\s*([^。;,\n]{1,30})"
-)
 CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("skincare", _rx(r"skin ?care|serums?|moisturi[sz]ers?|cleansers?|護膚|护肤|保養品|保养品")),
     ("beauty", _rx(r"beauty|cosmetics|make-?up|fragrance|美妝|美妆|彩妝|彩妆")),

@@ -18,7 +18,6 @@ from skill.normalize.segments import PEOPLE_NOUNS, segment_phrase
 from skill.normalize.lexicon import (
     BUSINESS_SCOPE,
     KEY_LABELS,
-    LANE_RULES,
     NAME_KEY,
     NOTES_HEADER,
     PERCENT_FIELDS,
