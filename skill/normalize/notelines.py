@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from skill.normalize.lexicon_context import INSTRUCTION_KINDS, INSTRUCTION_STEMS, SECTION_RULES
+from skill.normalize.lexicon_context import INSTRUCTION_KINDS, INSTRUCTION_STEMS, SECTION_RULES, has_any
 
 _HEADING = re.compile(r"^\s*#{1,6}\s+(?P<title>.+?)\s*#*\s*$|^\s*\*\*(?P<bold>[^*]{1,60})\*\*\s*[:：]?\s*$|^\s*(?P<label>[^\d:：|]{1,40})[:：]\s*$")
 _SEGMENT_SECTION = re.compile(
@@ -47,6 +48,11 @@ class NoteLine:
 
 def note_lines(lines: list[str]) -> list[NoteLine]:
     """Each line with its kind, its section and, if it tries to steer the tool, what it does."""
+    return list(_note_lines(tuple(lines)))  # five whole-note readers ask for the same lines
+
+
+@lru_cache(maxsize=64)
+def _note_lines(lines: tuple[str, ...]) -> tuple[NoteLine, ...]:
     out: list[NoteLine] = []
     section = ""
     for index, raw in enumerate(lines):
@@ -61,7 +67,7 @@ def note_lines(lines: list[str]) -> list[NoteLine]:
             section = _section_of(title, markdown=heading.group("title") is not None)
         out.append(NoteLine(index, text, line_kind(stripped), "rules" if SECTION_RULES.match(stripped) else section,
                             instruction_kind(stripped)))
-    return out
+    return tuple(out)
 
 
 def _section_of(title: str, markdown: bool) -> str:
@@ -87,7 +93,7 @@ def line_kind(text: str) -> str:
 def instruction_kind(text: str) -> str | None:
     """A short neutral description of what the text tries to make the tool do, or None."""
     lowered = text.lower()
-    if not any(stem in lowered for stem in INSTRUCTION_STEMS):
+    if not has_any(lowered, INSTRUCTION_STEMS):
         return None
     for description, pattern in INSTRUCTION_KINDS:
         if pattern.search(text):
