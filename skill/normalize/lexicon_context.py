@@ -61,14 +61,14 @@ BARE_TAIL_OK = _rx(r"\s*(?:$|[).,;:!?(\[—–-]|(?:off|discounts?|promos?|for|o
 
 # --- discount caps --------------------------------------------------------------------------------
 # A sentence must be about price reductions at all (or sit in a rules section) before a cap is read from it.
-DISCOUNT_STEMS = ("off", "disc", "deeper", "deepest", "full price", "full-price", "promo", "coupon", "code", "markdown", "sale", "deal", "rebaja", "descuento", "rabatt", "折", "優惠", "优惠",
+DISCOUNT_STEMS = ("off", "disc", "remise", "réduction", "rabais", "deeper", "deepest", "full price", "full-price", "promo", "coupon", "code", "markdown", "sale", "deal", "rebaja", "descuento", "rabatt", "折", "優惠", "优惠",
                   "減價", "减价", "促銷", "促销")
 _NEG = r"(?:no|not|never|nothing|nada|nunca|don'?t|dont|do not|doesn'?t|does not|won'?t|wont|will not|can'?t|cant|cannot|can not|shouldn'?t|should not|mustn'?t|must not|isn'?t|aren'?t|may not)"
 _MORE = r"(?:deeper|bigger|larger|greater|more|higher|over|above|beyond|past|exceed(?:ing|s)?|steeper|in excess of|más)"
 _CAP_WORD = r"(?:cap(?:ped|s)?|limit(?:ed|s)?|max(?:ed(?: out)?|imum|imo|ima)?|máxim[oa]|ceiling|top(?:ped|s)? out|tope)(?![a-z])"
 _CAP_FILLER = (
     r"(?:for|on|of|at|to|is|are|be|any|all|the|our|a|an|every|each|going forward|from now on|discounts?|promos?|promotions?|"
-    r"offers?|coupons?|codes?|off|descuentos?|de|pct|percent|sitewide)"
+    r"offers?|coupons?|codes?|off|descuentos?|de|pct|percent|sitewide|disc|rabatte?|remises?)"
 )
 # (name, pattern, a bare number without % is accepted, words one of which the sentence must
 # contain before the pattern is tried). Each pattern's `n` group is the cap.
@@ -77,6 +77,9 @@ DISCOUNT_CAPS: tuple[tuple[str, re.Pattern[str], bool, tuple[str, ...]], ...] = 
     # "we can't do more than 10% off", "don't stack beyond 15% total", "no más de 20%"
     ("not beyond", _rx(rf"\b{_NEG}\b(?:\s+[\w'&-]+){{0,6}}?\s+{_MORE}\s+(?:than\s+|de\s+|an?\s+)?(?:about\s+|around\s+|~\s?)?" + PCT), False, ("no", "not", "never", "nothing", "nada", "nunca", "n't", "nt ", "cannot", "can not", "may not", "must not", "will not", "should not", "do not", "does not")),
     # "discounts capped at 15", "Cap for any promo going forward: 15%", "max_discount: 10%", "promos max 10%"
+    # "Rabatte höchstens 8 %", "discounts at most 40%", "pas plus de 30 % de remise"
+    ("at most", _rx(r"\b(?:discounts?|disc|promos?|promotions?|codes?|rabatte?|remises?|réductions?|descuentos?)\s+(?:at most|höchstens|maximal|max\.?|au maximum|como máximo)\s+" + PCT), False, ("at most", "höchstens", "maximal", "max", "maximum", "máximo")),
+    ("pas plus de", _rx(r"\b(?:pas plus de|jamais plus de|nicht mehr als|nie mehr als|no más de)\s+" + PCT), False, ("plus de", "mehr als", "más de")),
     ("capped at", _rx(rf"\b{_CAP_WORD}(?:[\s_.:=-]+{_CAP_FILLER}\b){{0,6}}[\s:=~]*(?:about\s+|around\s+|of\s+)?" + PCT), True, ("cap", "limit", "max", "máxim", "ceiling", "top", "tope")),
     # "discounts over 30% need CEO sign-off": anything deeper needs an approval, so the cap is 30
     ("over needs approval", _rx(r"\b(?:discounts?|promos?|promotions?|codes?|offers?)\s+(?:over|above|beyond|deeper than|bigger than)\s+" + PCT + r"\s*(?:off\s+)?(?:need|needs|require|requires|must get|must be approved|have to be approved)\b"), False, ("need", "require", "approv")),
@@ -126,7 +129,7 @@ CONTRACT_NOTE = "discounts only within contracted pricing (read as max_discount_
 # Words that name each channel a plan can use (the schema's Channel values).
 CHANNEL_WORDS: tuple[tuple[str, str], ...] = (
     ("sms", r"sms|mms|texts?|text messages?|text messaging|texting|簡訊|简讯|短信|短訊|短讯"),
-    ("direct_mail", r"direct[- ]mail(?:ers?|ings?)?|mailers?|postcards?|catalou?gs?|catalogues?|print(?:ed)? mail(?:ings?)?|printed mailings?|snail mail|postal mail|flyers?|leaflets?|(?:(?<=by )|(?<=via )|(?<=the ))post\b(?!s| on| about)|實體郵件|实体邮件|明信片|型錄|型录"),
+    ("direct_mail", r"direct[- ]mail(?:ers?|ings?)?|mailers?|postcards?|catalou?gs?|catalogues?|print(?:ed)? mail(?:ings?)?|printed mailings?|snail mail|postal mail|flyers?|leaflets?|werbebriefe?|briefwerbung|per post|courriers?|publipostage|correo postal|buzoneo|直邮|直郵|郵寄|邮寄|(?:(?<=by )|(?<=via )|(?<=the ))post\b(?!s| on| about)|實體郵件|实体邮件|明信片|型錄|型录"),
     ("push", r"push(?: notifications?| notifs?| messages?|(?!\s+(?:discounts?|sales?|promos?|products?|them|it|hard|back|for|the|our|people|customers|upsells?|prices?)\b))|app notifications?|推播|推送"),
     ("email", r"e-?mails?|newsletters?|edm|電子報|电子报"),
     ("paid_media", r"paid (?:media|ads|advertising|social|search|acquisition)|ads|advertising|retargeting|remarketing|(?:meta|facebook|google|tiktok) ads|ppc|anuncios|publicidad|廣告|广告|投放"),
@@ -142,13 +145,13 @@ CHANNEL_STEMS = ("sms", "mms", "text", "mail", "post", "catalo", "flyer", "leafl
                  "推送", "電子報", "电子报", "廣告", "广告", "投放", "唔")
 _BAN_NEG = (
     r"(?:no|not|never|nothing|don'?t|dont|do not|doesn'?t|does not|didn'?t|can'?t|cant|cannot|can not|won'?t|wont|without|avoid|zero|"
-    r"stop(?:ped|ping)?|quit|dropped|ban(?:ned)?|shouldn'?t|mustn'?t|unable to|nada de|sin|nunca|prohibido)"
+    r"stop(?:ped|ping)?|quit|dropped|ban(?:ned)?|shouldn'?t|mustn'?t|unable to|nada de|sin|nunca|prohibido|ni|pas de|pas d'|aucune?|kein(?:e[nrs]?)?|ohne)"
 )
 _BAN_FILLER = (
     r"(?:do|does|doing|send|sending|sent|use|using|any|more|run|running|allowed to|allowed|allow|let|lets|us|to|via|by|through|over|"
     r"marketing|market|contact|contacting|reach|reaching|customers|buyers|clients|members|people|them|plans?|for|we|our|have|has|had|"
     r"got|budget|money|consent|permission|want|need|a|an|the|new|further|really|even|go|goes|going|printed|out|permitted|get|suggest|afford|"
-    r"propose|recommend|bother with|bother|do any|spend on|pay for|invest in|mandar|enviar|usar|hacer|de|el|los)"
+    r"propose|recommend|bother with|bother|do any|spend on|pay for|invest in|mandar|enviar|usar|hacer|de|el|los|anything|something|masivo|envoi)"
 )
 # (channel or None for "every channel in the list", pattern). The list group holds the channel words.
 CHANNEL_BANS: tuple[re.Pattern[str], ...] = (
@@ -162,7 +165,7 @@ CHANNEL_BANS: tuple[re.Pattern[str], ...] = (
     _rx(rf"\b(?P<list>{_CH_LIST})\s*[:=]\s*(?:no|none|off|banned|not allowed|never|n)\b(?!\s*(?:limit|cap))"),
     _rx(rf"(?:channels?[ _.-]?(?:banned|blocked|excluded|off)|(?:banned|blocked|excluded|no)[ _.-]?channels?)\s*[:=]\s*(?P<list>{_CH_LIST})"),
     # Chinese: "不發簡訊", "SMS 不要再发了", "不做 DM"
-    _rx(rf"(?:不|不能|不可|禁止|不要|不會|不会|沒有|没有|不做|不用|別|别|唔好|唔可以|唔會|唔会|唔用|唔做|冇)\s*(?:再)?\s*(?:發|发|傳|传|用|使用|做|寄|投)?\s*(?P<list>{_CH_LIST}|DM)"),
+    _rx(rf"(?:不|不能|不可|禁止|不要|不會|不会|沒有|没有|不做|不用|別|别|唔好|唔可以|唔會|唔会|唔用|唔做|冇)\s*(?:再)?\s*(?:預算|预算|錢|钱|經費|经费)?\s*(?:發|发|傳|传|用|使用|做|寄|投)?\s*(?P<list>{_CH_LIST}|DM)"),
     _rx(rf"(?P<list>{_CH_LIST})\s*(?:不要|不能|別|别|不再|禁止|不可|不用|唔好|唔可以|唔用)"),
 )
 # No phone numbers -> no SMS; no app -> no push.
@@ -233,14 +236,15 @@ NO_FREE_PRODUCT = _rx(
     r"|\b(?:can'?t|cannot|can not|don'?t|dont|do not|won'?t|never|not allowed to|unable to)\s+give\s+(?:[\w-]+\s+){0,2}?away\b"
     r"|\b(?:can'?t|cannot|don'?t|do not|won'?t|never)\s+(?:give|send|offer|do|include)\s+(?:away\s+)?(?:any\s+)?(?:free\s+(?:[\w-]+\s+)?{things}|products?\s+(?:away|for free)|freebies|giveaways|gifts? with purchase)".replace("{things}", _FREE_THINGS)
     + r""
-    r"|\bnada de (?:regalos|muestras gratis|productos gratis)|\bsin regalos"
+    r"|\bnada de (?:regalos|muestras gratis|productos gratis)|\bsin regalos|\bnada de [\w ]{1,24}?gratis\b|\bsin [\w ]{1,24}?gratis\b"
+    r"|\bkein(?:e|en)?\s+(?:gratis|kostenlos)[\w-]*|\bkeine\s+(?:geschenke|zugaben?)\b|\bpas de (?:cadeaux?|produits? (?:offerts?|gratuits?)|[\w-]+ (?:offerts?|gratuits?))\b"
     r"|不(?:能|可以|可|要)?送\s*[^，。,；;]{0,8}?(?:當|当|作為|作为)?(?:贈品|赠品)|不(?:能|可以|可|要)?送\s*(?:免費|免费)|不(?:能|可以|可)?送(?:小樣|小样|試用|试用)"
     r"|不(?:給|给|提供)(?:贈品|赠品|試用品|试用品|免費|免费)|禁止(?:贈品|赠品)|無贈品|无赠品|沒有贈品|没有赠品"
     r"|唔(?:好|可以|能|會|会)?送\s*[^，。,；;]{0,8}?(?:做|當|当)?(?:贈品|赠品)|冇(?:贈品|赠品)"
 )
 # "Free samples in the box are fine": a free offer the rule does not ban.
 FREE_ALLOWED = _rx(r"\bfree\s+(?:[\w-]+\s+){0,4}?(?:are|is)\s+(?:fine|ok|okay|allowed|good)|\bfreebies? (?:are|is) (?:fine|ok)")
-FREE_STEMS = ("free", "give", "gift", "gwp", "sampl", "tester", "minis", "complimentary", "bonus", "regalo", "muestra", "贈", "赠", "送", "試用", "试用")
+FREE_STEMS = ("free", "gratis", "kostenlos", "cadeau", "offert", "gratuit", "geschenk", "give", "gift", "gwp", "sampl", "tester", "minis", "complimentary", "bonus", "regalo", "muestra", "贈", "赠", "送", "試用", "试用")
 
 # --- text that tries to steer the tool ------------------------------------------------------------
 # (what it does, pattern): reported by the description only, never echoed, never obeyed.

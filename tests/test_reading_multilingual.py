@@ -1,0 +1,68 @@
+"""Rules and figures written in French, German, Spanish and shop shorthand: each phrasing a row reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from skill.normalize import normalize_notes
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cap"),
+    [
+        ("Rabatte höchstens 12 %.", 12),
+        ("pas plus de 25 % de remise, même en soldes.", 25),
+        ("max disc 15% on anything", 15),
+        ("discounts at most 35% for the launch", 35),
+        ("no más de 18% de descuento", 18),
+    ],
+)
+def test_discount_caps_in_other_words(sentence, cap):
+    result = normalize_notes(f"Rules:\n- {sentence}\n")
+    assert result.constraints.max_discount_pct == cap, f"{sentence!r}: cap {result.constraints.max_discount_pct}, want {cap}"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "channel"),
+    [
+        ("keine Werbebriefe per Post, kein Budget dafür", "direct_mail"),
+        ("pas de SMS (pas de consentement)", "sms"),
+        ("no WhatsApp masivo ni SMS", "sms"),
+        ("we can't do anything by post, no budget", "direct_mail"),
+        ("不发短信；没有预算做直邮", "direct_mail"),
+    ],
+)
+def test_channel_bans_in_other_words(sentence, channel):
+    result = normalize_notes(f"Constraints:\n- {sentence}\n")
+    assert channel in result.constraints.banned_channels, f"{sentence!r}: banned {result.constraints.banned_channels}"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["kein Gratis-Gebäck als Zugabe", "pas de cadeaux avec la commande", "nada de comidas gratis"],
+)
+def test_no_free_product_in_other_words(sentence):
+    assert normalize_notes(f"Rules:\n- {sentence}\n").constraints.no_free_product, sentence
+
+
+def test_french_segment_lines_read_their_figures():
+    result = normalize_notes(
+        "Base active : 22 400 clientes, panier moyen 84,50 €, marge brute 61 %\n\n"
+        "Segments :\n"
+        "1. Les fidèles — 2 900 clientes, 2,6 commandes par an, panier moyen 112 €, taux de retour 19 %\n"
+        "2. Les multi-tailles (elles commandent 2 ou 3 tailles)\n"
+        "   1 650 clientes, taux de retour 58 %, panier moyen 196 €\n"
+    )
+    by_name = {seg.name.lower(): seg for seg in result.segments}
+    loyal = next(seg for name, seg in by_name.items() if "fidèles" in name)
+    assert (loyal.lane, loyal.metrics.customer_count, loyal.metrics.orders_per_year, loyal.metrics.aov) == ("loyal", 2900, 2.6, 112)
+    sizes = next(seg for name, seg in by_name.items() if "multi-tailles" in name)
+    assert (sizes.lane, sizes.metrics.customer_count, sizes.metrics.return_rate_pct) == ("return_risk", 1650, 58)
+    assert (result.business.customer_count, result.business.aov, result.business.gross_margin_pct) == (22400, 84.5, 61)
+    assert result.business.currency == "EUR"
+
+
+def test_a_figure_in_a_bracketed_definition_yields_to_the_segments_own_line():
+    result = normalize_notes("- Multi-size buyers (they order 2 or 3 sizes and return the rest)\n  - 900 customers, return rate 61%\n")
+    seg = result.segments[0]
+    assert seg.metrics.return_rate_pct == 61, seg.metrics
