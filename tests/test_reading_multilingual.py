@@ -66,3 +66,23 @@ def test_a_figure_in_a_bracketed_definition_yields_to_the_segments_own_line():
     result = normalize_notes("- Multi-size buyers (they order 2 or 3 sizes and return the rest)\n  - 900 customers, return rate 61%\n")
     seg = result.segments[0]
     assert seg.metrics.return_rate_pct == 61, seg.metrics
+
+
+def test_whole_base_labels_and_titles_stay_business_figures():
+    result = normalize_notes(
+        "# 茶葉網店 客群筆記\n\n總客戶數：約 2.4 萬，客單價 NT$720，毛利率 48%\n\n"
+        "- 老茶客：1,800 人，客單價 NT$1,350\n"
+    )
+    assert result.business.customer_count == 24000, result.business
+    assert (result.business.aov, result.business.gross_margin_pct) == (720, 48)
+    assert [seg.name for seg in result.segments] == ["老茶客"]
+
+
+def test_a_labelled_amount_is_the_label_not_the_nearest_word():
+    result = normalize_notes("Total purchasers: 8,200\nAverage purchase revenue: €310\nReturning purchasers: 22%\n")
+    assert (result.business.customer_count, result.business.aov, result.business.repeat_rate_pct) == (8200, 310, 22)
+
+
+def test_a_fractional_head_count_is_a_team_not_customers():
+    result = normalize_notes("small shop (me + 1.5 ppl), tot custs ~6.1k, AOV $48\n")
+    assert result.business.customer_count == 6100, result.business

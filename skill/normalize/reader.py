@@ -205,7 +205,7 @@ class _BlockReader:
             draft.stated_currency = draft.stated_currency or {"RMB": "CNY", "NTD": "TWD"}.get(code, code)
             used.append(stated.span())
             understood = True
-        pieces = self._route(sentence)
+        pieces = self._route(sentence, clause)
         understood |= any(owner is not None and owner is not draft.business for _start, owner in pieces) and self.block.kind != SEGMENT
         has_digit = HAS_DIGIT.search(sentence) is not None
         for match in DAYS_SINCE_PHRASE.finditer(sentence) if has_digit and mentions_any(lowered, DAYS_SINCE_STEMS) else ():
@@ -242,7 +242,9 @@ class _BlockReader:
         quantities = [q for q in found if q.kind not in ("year", "label") and not _overlaps((q.start, q.end), used)]
         previous_field = None
         for index, quantity in enumerate(quantities):
-            name = field_for(sentence, quantities, index) or self._from_hint(clause.hint, quantity, previous_field)
+            # the key's own label names the first figure ("Average purchase revenue: €612" is an AOV, not revenue)
+            labelled = clause.hint if clause.hint in ("aov", "cac") and quantity.kind == "money" and index == 0 else None
+            name = labelled or field_for(sentence, quantities, index) or self._from_hint(clause.hint, quantity, previous_field)
             owner = _owner_at(pieces, quantity.start)
             if owner is NOBODY:
                 draft.report(quantity.text, quantity.value, snippet(sentence, (quantity.start, quantity.end)), None,
@@ -279,7 +281,7 @@ class _BlockReader:
 
     # -- who a sentence is about ---------------------------------------------------------------
 
-    def _route(self, sentence: str) -> list[tuple[int, SegmentDraft | None]]:
+    def _route(self, sentence: str, clause: Clause | None = None) -> list[tuple[int, SegmentDraft | None]]:
         """(start offset, owner) pieces: a segment block owns everything except business-wide
         sentences; prose is split at each segment it mentions."""
         draft = self.draft
@@ -297,6 +299,8 @@ class _BlockReader:
             return [(0, draft.business if scope else self.target)]
         mentions = [(m.start(), m.group(0)) for m in SEGMENT_MENTION.finditer(sentence) if not _overlaps(m.span(), scope)]
         phrase = segment_phrase(sentence)
+        if phrase is not None and clause is not None and clause.hint and phrase[1] == 0:
+            phrase = None  # "Returning purchasers: 22%": the key is a metric label, not a segment's name
         if phrase is not None and not HAS_DIGIT.search(sentence):
             self.pending = phrase[0]  # "Beginners are their own story." Their numbers come in the next sentence.
             phrase = None
@@ -389,6 +393,9 @@ class _BlockReader:
         if name == "monthly_churn_pct" and not MONTHLY_CHURN_CUE.search(f"{sentence} {clause.label or ''} {clause.hint or ''}"):
             draft.warn(f"'{quantity.text if quantity else value}' is a cancel share, not a monthly churn rate; not used: '{where}'")
             return False
+        if name == "customer_count" and value != int(value) and value < 100:
+            draft.warn(f"'{quantity.text if quantity else value}' is not a whole number of customers; not used: '{where}'")
+            return False  # "me + 1.5 ppl" is a team, not a segment
         if name in PERCENT_FIELDS:
             if quantity is not None and quantity.kind == "count" and quantity.has_decimal and 0 < abs(value) < 1:
                 draft.warn(f"read {value:g} as {value * 100:g}% for {name} in: '{where}'")

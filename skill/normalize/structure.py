@@ -88,7 +88,7 @@ _KEY_PATH = re.compile(r"^(?:segments?|seg|cohorts?|groups?|tiers?)[._\s]?\d*\.(
 _RULES_TITLE = re.compile(r"(?:hard |our |the |house |brand )?(?:constraints?|guardrails?|rules|restrictions?|limits|policy|policies|must nots?|限制|規則|规则|禁止)\b")
 _CHAT_FILLER = re.compile(r"^(?:(?:yep|yes|yeah|ok|okay|right|sure|so|and|also|oh|um|uh|then|next|lol|k)\b[.,!]*\s+)+", re.IGNORECASE)
 _DOCUMENT_TITLE = re.compile(
-    r"整理|資料|资料|數據|数据|報告|报告|摘要|\b(?:notes?|summary|export|report|overview|update|dashboard|recap|thread|transcript|deck)\b", re.IGNORECASE
+    r"整理|資料|资料|數據|数据|報告|报告|摘要|筆記|笔记|復盤|复盘|分層|分层|\b(?:notes?|summary|export|report|overview|update|dashboard|recap|thread|transcript|deck)\b", re.IGNORECASE
 )
 # "客人分三類:", "we split them into:", "groups i'd split them into": a list of segments follows.
 _LIST_INTRO = re.compile(r"分[一二三四五六七八九\d]\s?[類类群種种]|as we see them|who buys|breakdown|split (?:them|it|customers)? ?into|(?:break|broken) (?:down|them) into|groups?\b.*\binto\b", re.IGNORECASE)
@@ -454,7 +454,7 @@ def _read_key_value(key: str, value: str, is_bullet: bool, indent: int, ctx: _Co
     if SECTION_CONSTRAINTS.fullmatch(lowered):
         (ctx.block.clauses if ctx.block is not None and ctx.block.kind == CONSTRAINTS else _new_rules(open_block, ctx, indent)).append(Clause(value))
         return True
-    hint = key_field(BUSINESS_SCOPE.sub(" ", key_text))
+    hint = key_field(BUSINESS_SCOPE.sub(" ", key_text)) or key_field(key_text)  # "總客戶數" is itself a scope word
     if hint == "customer_count" and lowered.strip() in _SUBSET_NOUNS:
         hint = None  # "Members: 2,400 customers, AOV $70": members, subscribers, VIPs are a part of the base
     if hint == "customer_count" and _SHARE_VALUE.match(value) and not _BASE_KEY.fullmatch(lowered):
