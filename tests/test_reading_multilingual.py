@@ -86,3 +86,15 @@ def test_a_labelled_amount_is_the_label_not_the_nearest_word():
 def test_a_fractional_head_count_is_a_team_not_customers():
     result = normalize_notes("small shop (me + 1.5 ppl), tot custs ~6.1k, AOV $48\n")
     assert result.business.customer_count == 6100, result.business
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tension"),
+    [
+        ("Größte Sorge: Abwanderung der Stammkunden.", "churn"),
+        ("Notre principale inquiétude : les retours.", "returns"),
+        ("If I had to name one thing it's returns, they eat the margin.", "returns"),
+    ],
+)
+def test_the_stated_worry_in_other_words(sentence, tension):
+    assert normalize_notes(f"- VIPs: 300 customers\n\n{sentence}\n").main_tension == tension, sentence

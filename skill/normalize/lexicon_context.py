@@ -279,11 +279,11 @@ RULE_NEGATION = _rx(r"\b(?:no|not|never|don'?t|dont|can'?t|cannot|must|only|nada
 TENSION_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("churn", _rx(
         r"\bchurn\w*|\bcancel\w*|\bstop(?:s|ped)?\s+(?:re-?ordering|ordering|buying|renewing|paying)|\bgo(?:es|ne)?\s+quiet|\bdrop(?:s|ping)?\s+(?:off|out|after)"
-        r"|\b(?:members|subscribers|subs|accounts|merchants)\s+(?:\w+\s+)?(?:leaving|leave)|\bcancelaciones|\bbajas\b|流失|取消|退訂|退订|續訂率|续订率")),
+        r"|\b(?:members|subscribers|subs|accounts|merchants)\s+(?:\w+\s+)?(?:leaving|leave)|\bcancelaciones|\bbajas\b|\babwanderung|\bkündigung\w*|\bdésabonnement\w*|\brésiliation\w*|流失|取消|退訂|退订|續訂率|续订率")),
     ("returns", _rx(
         r"\breturns?\b(?!\s+(?:for|customers?|buyers?))|\breturn rates?|\bserial return\w*|\breturners?\b|\bbracket\w*|\bsend(?:s|ing)? (?:it |them |things )?back"
         r"|\b(?:orders?|items?|pairs?|products?|parcels?|packages?|dresses|shoes|jackets|units)\s+(?:that\s+)?(?:come|came|coming|get sent|are sent)\s+back"
-        r"|\bdevoluci\w*|\bdevuelven|\brefunds?\b|退貨|退货|退款")),
+        r"|\bdevoluci\w*|\bdevuelven|\brefunds?\b|\bretours?\b|\bretouren\b|\brücksendungen\b|\brenvois?\b|退貨|退货|退款")),
     ("margin_quality", _rx(
         r"\bmargins?\b|\bgm\b|\bdiscount\w*|\bcoupons?\b|\bpromos?\b|\bpromotions?\b|\bclearance|\bmarkdowns?|\bfull price|\bbuying (?:revenue|sales|growth)"
         r"|\bgiving (?:margin|it) away|\bgiving away margin|\brebajas|\bdescuentos?|毛利|折扣|優惠|优惠|coupon")),
@@ -297,7 +297,7 @@ TENSION_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\bvolver a comprar|\bno vuelven|\brecompra\w*|回購|回购|复购|複購|買一次|买一次|消失|不回來|不回来|沒回來|没回来|唔見|不見|不见|嚟一次|來一次|来一次|一次就")),
 )
 WORRY_STEMS = ("worr", "concern", "problem", "prob", "issue", "headache", "pain", "challenge", "struggle", "night", "hurts", "the thing",
-               "to fix", "preocupa", "sorge", "問題", "问题", "擔心", "担心", "痛", "頭痛", "头痛", "困擾", "困扰", "煩惱", "烦恼")
+               "to fix", "preocupa", "sorge", "inquiét", "souci", "préoccup", "one thing", "問題", "问题", "擔心", "担心", "痛", "頭痛", "头痛", "困擾", "困扰", "煩惱", "烦恼")
 GOAL_STEMS = ("goal", "focus", "priority", "objective", "aim", "want to", "need to", "trying to", "hoping to", "like to", "need more", "want more", "like more", "目標", "目标", "希望", "想")
 # Words one of which a verdict or a behaviour needs (the tables below).
 STATEMENT_STEMS = ("return", "churn", "cancel", "margin", "gm", "buying", "losing", "lose", "lost", "bleeding", "addicted", "hooked", "trained", "only", "just", "giving", "discount",
@@ -321,7 +321,9 @@ WORRY_LABELS: tuple[tuple[re.Pattern[str], str], ...] = (
     (_rx(r"\bkeeps? me up at night\b|\bworries me\b|\b(?:i'?m|we'?re|i am|we are) (?:really |most )?worried about\b|\bwhat hurts (?:most|us)\b|\bthat'?s the thing\s*[:：]"
          r"|\b(?:thing|what) (?:i|we) (?:most )?(?:want|need) to fix\b"), "after"),
     (_rx(r"\b(?:is|are) what (?:i|we) (?:most )?(?:want|need) to fix\b"), "before"),
-    (_rx(r"\b(?:nuestro|el|mi)?\s*(?:mayor|principal|gran)?\s*problema(?:\s+principal|\s+mayor)?\s*(?:es|:)|\b(?:me|nos) preocupa\b|\bdas problem ist\b|\bunsere sorge\b"), "after"),
+    (_rx(r"\b(?:nuestro|el|mi)?\s*(?:mayor|principal|gran)?\s*problema(?:\s+principal|\s+mayor)?\s*(?:es|:)|\b(?:me|nos) preocupa\b|\bdas problem ist\b|\bunsere sorge\b"
+         r"|\b(?:größte|grösste|größten|unsere|meine|hauptsächliche)\s+sorge\s*(?:ist|:)|\b(?:notre|ma|la)\s+(?:principale\s+|plus grande\s+|grande\s+)?(?:inquiétude|souci|préoccupation)(?:\s+principale)?\s*(?:est|:)"
+         r"|\b(?:had to|have to|could) (?:name|pick) one thing,? it'?s\b|\bthe one thing (?:i'?d|i would) fix\b"), "after"),
     (_rx(r"(?:最大|核心|主要|最|目前最大|現在最大|现在最大)的?(?:問題|问题|擔心|担心|痛點|痛点|頭痛|头痛|困擾|困扰|煩惱|烦恼)(?:的)?(?:是)?|(?:問題|问题|擔心|担心|痛點|痛点)\s*(?:是|[:：])"), "after"),
 )
 GOAL_LABELS: tuple[tuple[re.Pattern[str], str], ...] = (
