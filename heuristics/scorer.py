@@ -217,7 +217,7 @@ def _score_segment(lever: Lever, sf: SegmentFacts, rules: _Rules) -> _SegmentRes
         subject = quoted
         if value is None and signal.scope == "segment_or_business":
             value = rules.facts.business_metric(signal.metric)
-            subject = f"{quoted} (business figure)"
+            subject = "the business"  # a business figure stands in for the segment's: say so, not "'X' gross margin"
         if value is None:
             continue
         points = _signal_points(signal, value, rules)
@@ -225,6 +225,8 @@ def _score_segment(lever: Lever, sf: SegmentFacts, rules: _Rules) -> _SegmentRes
             continue
         raw += points
         text = _explain(signal, subject, value, rules, currency)
+        if subject != quoted:
+            text += f" (business figure, used for {quoted})"
         lines.append(_line(lever.id, points, text))
         rules.fired.append(Fired(lever.id, seg.name, signal.id, points, text))
     if not lines:

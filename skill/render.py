@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from skill.orders.models import OrdersAnalysis
 
 MISSING = "—"
-LIMITS_SHORT = ("Built only from the data provided: no access to your store, CRM, ESP, ad or analytics systems; nothing is "
-                "sent, scheduled or applied automatically, and you approve every message, audience and incentive.")
+LIMITS_SHORT = ("Built only from the data provided, with no access to your systems; nothing is sent or applied "
+                "automatically, and you approve every message, audience and incentive.")
 # The appendix shows the strongest rule lines of the top levers; the structured plan keeps every line.
 APPENDIX_LEVERS, APPENDIX_LINES = 3, 2
 HORIZON_TITLES = (("short", "Short (0-30 days)"), ("medium", "Medium (30-90 days)"), ("long", "Long (90+ days)"))
@@ -80,7 +80,8 @@ def _diagnosis_rows(plan: Plan, inp: NormalizedInput) -> list[dict[str, str]]:
                 "aov": fmt_money(m.aov, currency) if m.aov is not None else MISSING,
                 "repeat_rate": fmt_pct(m.repeat_rate_pct) if m.repeat_rate_pct is not None else MISSING,
                 "margin": fmt_pct(margin) if margin is not None else MISSING,
-                "key_finding": (findings.get(seg.name) or [MISSING])[0],
+                # The dashes already show what was not given; the cell carries a finding or a dash.
+                "key_finding": next((f for f in findings.get(seg.name, []) if not f.startswith("Not given:")), MISSING),
                 "other_findings": [],
             }
         )
@@ -151,6 +152,7 @@ def _roadmap(plan: Plan) -> list[dict[str, Any]]:
     return sections
 
 
+_BUSINESS_SUFFIX = re.compile(r" \(business figure, used for '[^']*'\)$")
 _RULE_LINE = re.compile(r"^(?P<lever>[a-z_]+) (?P<points>[+-][\d.]+): (?P<text>.*)$")
 
 
@@ -164,26 +166,66 @@ def _short_note(note: str) -> str:
 
 
 def _appendix_lines(lever_id: str, lines: list[str]) -> list[str]:
-    """Fired data rules with integer points, strongest first; lane, size-weight and tension lines stay in the JSON."""
+    """Fired data rules with integer points, strongest first; lane, size-weight and tension lines stay in the JSON.
+
+    One business figure standing in for several segments is one rule, shown once."""
     out = []
+    seen: set[str] = set()
     for line in lines:
         match = _RULE_LINE.match(line)
         if (match is None or match["lever"] != lever_id or match["text"].startswith(_BOOKKEEPING)
                 or "a lane this lever is built for" in match["text"]):
             continue
         points = round(float(match["points"]))
-        if points:
-            out.append((abs(points), f"{points:+d} {match['text']}"))
+        text = _BUSINESS_SUFFIX.sub("", match["text"])
+        if not points or text in seen:
+            continue
+        seen.add(text)
+        out.append((abs(points), f"{points:+d} {text}"))
     return [text for _, text in sorted(out, key=lambda item: -item[0])]
 
 
-def _reading(plan: Plan) -> dict[str, Any] | None:
+_NOT_SIZED = re.compile(r"^(?P<who>.+ \([^()]+\)): not sized — (?P<need>.+) not given$")
+
+
+def _revenue_lines(lines: list[str]) -> list[str]:
+    """Sized lines as they are; the segments not sized for the same missing figure share one line."""
+    out: list[str] = []
+    unsized: dict[str, list[str]] = {}
+    for line in lines:
+        match = _NOT_SIZED.match(line)
+        if match is None:
+            out.append(line)
+        else:
+            unsized.setdefault(match["need"], []).append(match["who"])
+    at = next((i for i, line in enumerate(out) if line.startswith("Sum:")), len(out))  # before the sum line
+    for need, who in unsized.items():
+        out.insert(at, f"Not sized ({need} not given): {'; '.join(who)}" if len(who) > 1 else f"{who[0]}: not sized — {need} not given")
+        at += 1
+    return out
+
+
+def _metric(text: str, readout: int | None) -> str:
+    """A success metric without the trailing window the read-out day column already gives ('... over 60 days')."""
+    if not readout:
+        return text
+    return re.sub(rf"\s+(?:over|within) {readout} days$", "", text) or text
+
+
+def _reading(plan: Plan, inp: NormalizedInput) -> dict[str, Any] | None:
     check = plan.reading_check
     if check is None:
         return None
     coverage = (f"{fmt_pct(check.coverage_pct)} of the numbers in the notes were placed." if check.coverage_pct is not None
                 else "")
-    return {"coverage": coverage, "placed": check.placed, "not_placed": check.not_placed, "conflicts": check.conflicts}
+    # One line per snippet: the same text listed with and without its reason is one item.
+    not_placed = [item for item in check.not_placed
+                  if not any(other != item and other.startswith(item) for other in check.not_placed)]
+    not_placed = list(dict.fromkeys(not_placed))
+    # The Markdown counts what was placed (the JSON and `normalize` list each figure); it lists what was not.
+    placed = sum(1 for item in inp.reading.placed if item.placed_in) if inp.reading is not None else len(check.placed)
+    return {"coverage": coverage, "placed": check.placed, "placed_count": placed, "not_placed": not_placed,
+            "conflicts": check.conflicts}
 
 
 def render_markdown(plan: Plan, inp: NormalizedInput) -> str:
@@ -191,7 +233,7 @@ def render_markdown(plan: Plan, inp: NormalizedInput) -> str:
     titles = {lever_id: lever.title for lever_id, lever in load_catalogue().levers.items()}
     segments: dict[str, Segment] = {s.name: s for s in inp.segments}
     context = {
-        "reading": _reading(plan),
+        "reading": _reading(plan, inp),
         "this_week": plan.this_week,
         "business": plan.business_findings,
         "goal_note": plan.goal_note,
@@ -211,7 +253,7 @@ def render_markdown(plan: Plan, inp: NormalizedInput) -> str:
                 "size": _size_label(segments.get(pkg.segment)),
                 "plays": [
                     {"title": p.title, "lever": titles[p.lever], "owner": p.owner, "channel": p.channel.replace("_", " "),
-                     "incentive": _incentive(p.incentive), "success_metric": p.success_metric, "horizon": p.horizon,
+                     "incentive": _incentive(p.incentive), "success_metric": _metric(p.success_metric, p.readout_days), "horizon": p.horizon,
                      "readout": p.readout_days or "—", "also_for": p.also_for}
                     for p in pkg.plays
                 ],
@@ -222,7 +264,7 @@ def render_markdown(plan: Plan, inp: NormalizedInput) -> str:
         ],
         "constraint_notes": plan.constraint_notes,
         "roadmap": _roadmap(plan),
-        "revenue_impact": plan.revenue_impact,
+        "revenue_impact": _revenue_lines(plan.revenue_impact),
         "margin_impact": plan.margin_impact,
         "measurement": plan.measurement,
         "assumptions": plan.assumptions,

@@ -63,3 +63,17 @@ def test_plan_matches_golden(note: Path):
 def test_plan_is_deterministic(note: Path):
     text = note.read_text(encoding="utf-8")
     assert plan_from_notes(text).markdown == plan_from_notes(text).markdown
+
+
+def _words(text: str) -> int:
+    return len(text.split())  # what `wc -w` counts
+
+
+@pytest.mark.parametrize("note", NOTES, ids=[n.stem for n in NOTES])
+def test_a_plan_for_four_to_six_segments_is_1000_to_1800_words(note: Path):
+    result = plan_from_notes(note.read_text(encoding="utf-8"))
+    segments = len(result.input.segments)
+    if not 4 <= segments <= 6:
+        pytest.skip(f"{segments} segments: the length range is for 4-6")
+    words = _words(result.markdown)
+    assert 1000 <= words <= 1800, f"{note.stem}: {words} words for {segments} segments"

@@ -138,7 +138,7 @@ def test_missing_key_metrics_lower_confidence_a_step():
     assert plan.confidence == "medium"
     statement = plan.confidence_reason
     assert statement.startswith("Confidence is medium because")
-    assert "not given in the notes: size (customers or revenue share) for every segment; AOV for 'A'" in statement
+    assert "not given in the notes: size (customers or revenue share), repeat rate, gross margin for every segment; AOV for 'A'" in statement
 
 
 def test_limits_always_state_no_live_access_and_no_auto_send():
@@ -193,3 +193,13 @@ def test_rhythmic_segments_take_frequency_from_the_repurchase_cycle():
     # 365 / 30 = 12.2 orders a year; 1,200 x 12.17 x $38 = $554.8k
     assert "(1,200 x 12.2 orders/year (365 / 30-day cycle) x $38)" in plan.revenue_impact[0]
     assert any("365 / the stated repurchase cycle" in a for a in plan.assumptions)
+
+
+def test_high_confidence_with_gaps_names_them_as_caveats_not_as_the_cause():
+    segs = [segment("VIP", "vip", customer_count=500, revenue_share_pct=40, customer_share_pct=10, aov=120,
+                    repeat_rate_pct=60),
+            segment("New", "new", customer_count=4500, revenue_share_pct=60, customer_share_pct=90, aov=60,
+                    repeat_rate_pct=20)]
+    plan = build_plan(make_input(segs, confidence="high"))
+    assert plan.confidence == "high"
+    assert plan.confidence_reason == "Confidence is high; still, not given in the notes: gross margin for every segment."

@@ -57,7 +57,7 @@ def test_confidence_separates_not_given_from_could_not_read():
     )
     plan = build_plan(make_input(segs, confidence="medium", reading=reading))
     reason = plan.confidence_reason
-    assert "not given in the notes: AOV for 'VIP'" in reason
+    assert "not given in the notes: AOV, repeat rate, gross margin for 'VIP'" in reason
     assert "given but could not be read: 'New'" in reason and "'VIP'" not in reason.split("could not be read")[1]
     assert "1 number(s) in the notes could not be placed (50% of the numbers placed)" in reason
     assert plan.confidence == "low"

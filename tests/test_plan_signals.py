@@ -43,7 +43,7 @@ def test_a_low_upgrade_rate_makes_premium_ascension_score_and_brings_the_value_l
     inp = make_input(segs, aov=40, upgrade_rate_pct=9)
     premium = by_id(inp)["premium_ascension"]
     assert premium.score > plain.score and "Core buyers" in premium.segments
-    assert lines(premium, "'Core buyers' (business figure): only 9% move up to the premium tier or product (below 15%)")
+    assert lines(premium, "the business: only 9% move up to the premium tier or product (below 15%)")
     assert any(t.startswith("Value ladder: free hook") for t in titles(build_plan(inp)))
 
 

@@ -53,6 +53,7 @@ def safe_warning(warning: str) -> str:
 
 
 MAX_LISTED_WARNINGS = 5
+_STATED_GAP = re.compile(r"^[\w ]+ not given\b|has no numbers; only its words were used")
 
 
 def limits(inp: NormalizedInput, shown: ReadingCheck | None) -> list[str]:
@@ -62,6 +63,8 @@ def limits(inp: NormalizedInput, shown: ReadingCheck | None) -> list[str]:
     if shown is not None:
         warnings = [w for w in warnings if not w.startswith("could not place") and "given two different values" not in w
                     and "given twice" not in w]
+    # A gap the plan already states (diagnosis dashes, confidence, margin lines) is not listed again here.
+    warnings = [w for w in warnings if not _STATED_GAP.search(w)]
     if warnings:
         extra = len(warnings) - MAX_LISTED_WARNINGS
         listed = warnings[:MAX_LISTED_WARNINGS] + ([f"{extra} more in the input's warnings"] if extra > 0 else [])
@@ -123,9 +126,14 @@ def plan_confidence(facts: Facts) -> tuple[str, list[str]]:
         reasons.append(f"{thin} of {len(facts.segments)} segments lack two or more key metrics")
     if by_gap:
         every = len(facts.segments) > 1
+        # Gaps missing for the same segments share one phrase ("AOV, repeat rate for every segment").
+        by_names: dict[tuple[str, ...], list[str]] = {}
+        for gap, names in by_gap.items():
+            by_names.setdefault(tuple(names), []).append(gap)
         reasons.append("not given in the notes: " + "; ".join(
-            f"{gap} for {'every segment' if every and len(names) == len(facts.segments) else ', '.join(names)}"
-            for gap, names in by_gap.items()))
+            f"{', '.join(gaps)} for {'every segment' if every and len(names) == len(facts.segments) else _names(list(names))}"
+            for names, gaps in by_names.items())
+            + (" (the diagnosis shows which)" if any(2 < len(n) < len(facts.segments) for n in by_names) else ""))
     if unread:
         reasons.append("given but could not be read: " + "; ".join(unread))
     reading = inp.reading
@@ -142,13 +150,20 @@ def plan_confidence(facts: Facts) -> tuple[str, list[str]]:
     return level, reasons + _warning_reason(inp)
 
 
+def _names(names: list[str]) -> str:
+    """Two names are listed; more are counted (the diagnosis table shows which)."""
+    return ", ".join(names) if len(names) <= 2 else f"{len(names)} segments"
+
+
 def _warning_reason(inp: NormalizedInput) -> list[str]:
     count = len(inp.warnings)
-    return [f"{count} input warning{'s' if count != 1 else ''} (under Limits) may hide a misread number"] if count else []
+    return [f"{count} input warning{'s' if count != 1 else ''} from the reader may hide a misread number"] if count else []
 
 
 def confidence_statement(level: str, reasons: list[str]) -> str:
-    statement = f"Confidence is {level} because {'; '.join(reasons)}."
+    # High confidence despite caveats is not "high because of the gaps".
+    link = "; still," if level == "high" and not reasons[0].startswith("the input was") else " because"
+    statement = f"Confidence is {level}{link} {'; '.join(reasons)}."
     if level == "low":
         statement += (" Treat scores and estimates as directional; adding segment sizes, AOV, repeat rate and "
                       "gross margin (or an order export) would raise it.")
@@ -190,7 +205,7 @@ def assumptions(facts: Facts, assessment: Assessment, impacts: list[Impact], cat
                    + ". Benchmarks above are the only outside figures.")
     if any(i.orders_basis in ("default", "cycle") for i in impacts):
         out.append("Orders per year not given: 365 / the stated repurchase cycle where there is one, else "
-                   f"{fmt_number(bench['defaults']['orders_per_year_when_missing'])} order a year (marked in each line).")
+                   f"{fmt_number(bench['defaults']['orders_per_year_when_missing'])} order a year (marked 'assumed' in each line).")
     # Sized lines carry their range; the benchmark range is spelled out only for levers left unsized.
     sized = {i.lever for i in impacts if i.revenue_high > 0 or i.margin_line}
     bases = [f"{catalogue.levers[lid].title} {effect_unit(lid, catalogue)}"

@@ -90,7 +90,7 @@ def _holdout_line(sf: SegmentFacts, plays: list[Play], selection: PlaySelection,
     smallest = mde_points(half, half, base) if half >= 1 else float("inf")
     seen = f"≈ {fmt_number(smallest)} points" if math.isfinite(smallest) else "no change"
     return (f"'{sf.name}' ({fmt_count(n)}): too small to see a {fmt_number(effect)}-point change in {what} from "
-            f"{fmt_pct(base)} (a 50/50 split sees {seen}); compare with the previous cohort{pool}.")
+            f"{fmt_pct(base)} (a 50/50 split sees {seen}){pool}.")
 
 
 def _pool_hint(sf: SegmentFacts, lever_id: str, base: float, effect: float, facts: Facts,
@@ -105,14 +105,14 @@ def _pool_hint(sf: SegmentFacts, lever_id: str, base: float, effect: float, fact
     if mde_points(half, half, base) > effect:
         return ""
     names = " and ".join(f"'{o.name}'" for o, _ in mates)
-    return f", or pool with {names} ({fmt_count(total)} together, a 50/50 split)"
+    return f"; or pool with {names} ({fmt_count(total)} together, a 50/50 split)"
 
 
 def build_measurement(selection: PlaySelection, facts: Facts, catalogue: Catalogue) -> list[str]:
     bench = catalogue.benchmarks
     lines = [BASE_TRACKING,
-             "Read each play on its table day against a holdout (site: a 50/50 traffic split; in-box: alternate "
-             "weeks), on gross profit per customer."]
+             "Read each play on its table day against a holdout (site: 50/50 traffic split; in-box: alternate "
+             "weeks) on gross profit per customer; a segment too small for one, against its previous cohort."]
     for sf, pkg in zip(facts.segments, selection.packages, strict=True):
         if pkg.plays:
             lines.append(_holdout_line(sf, pkg.plays, selection, facts, catalogue, bench))

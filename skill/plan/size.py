@@ -35,7 +35,7 @@ def orders_text(sf: SegmentFacts) -> str:
     if sf.orders_basis == "cycle":
         return f"{fmt_number(n)} {unit}/year (365 / {fmt_number(sf.cycle_days or 0)}-day cycle)"
     if sf.orders_basis == "default":
-        return f"{fmt_number(n)} {unit}/year (assumed: no frequency or cycle given)"
+        return f"{fmt_number(n)} {unit}/year (assumed)"
     return f"{fmt_number(n)} {unit}/year"
 
 
