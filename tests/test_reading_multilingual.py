@@ -98,3 +98,8 @@ def test_a_fractional_head_count_is_a_team_not_customers():
 )
 def test_the_stated_worry_in_other_words(sentence, tension):
     assert normalize_notes(f"- VIPs: 300 customers\n\n{sentence}\n").main_tension == tension, sentence
+
+
+def test_a_title_line_with_a_quarter_in_it_is_not_a_segment():
+    result = normalize_notes("Tea subscription — Q2 snapshot for the retention review\n\n- Steepers club: 800 members, AOV $30\n")
+    assert [seg.name for seg in result.segments] == ["Steepers club"], [seg.name for seg in result.segments]

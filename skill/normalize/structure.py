@@ -88,7 +88,7 @@ _KEY_PATH = re.compile(r"^(?:segments?|seg|cohorts?|groups?|tiers?)[._\s]?\d*\.(
 _RULES_TITLE = re.compile(r"(?:hard |our |the |house |brand )?(?:constraints?|guardrails?|rules|restrictions?|limits|policy|policies|must nots?|限制|規則|规则|禁止)\b")
 _CHAT_FILLER = re.compile(r"^(?:(?:yep|yes|yeah|ok|okay|right|sure|so|and|also|oh|um|uh|then|next|lol|k)\b[.,!]*\s+)+", re.IGNORECASE)
 _DOCUMENT_TITLE = re.compile(
-    r"整理|資料|资料|數據|数据|報告|报告|摘要|筆記|笔记|復盤|复盘|分層|分层|\b(?:notes?|summary|export|report|overview|update|dashboard|recap|thread|transcript|deck)\b", re.IGNORECASE
+    r"整理|資料|资料|數據|数据|報告|报告|摘要|筆記|笔记|復盤|复盘|分層|分层|\b(?:notes?|summary|export|report|overview|update|dashboard|recap|thread|transcript|deck|snapshot|review|brief|prep|workshop)\b", re.IGNORECASE
 )
 # "客人分三類:", "we split them into:", "groups i'd split them into": a list of segments follows.
 _LIST_INTRO = re.compile(r"分[一二三四五六七八九\d]\s?[類类群種种]|as we see them|who buys|breakdown|split (?:them|it|customers)? ?into|(?:break|broken) (?:down|them) into|groups?\b.*\binto\b", re.IGNORECASE)
@@ -383,6 +383,8 @@ def _read_line(line, ctx: _Context, after_blank: bool, open_block, to_prose) -> 
     if head is not None and not _METRIC_KEY.search(head.group("name")) and not key_field(head.group("name")):
         phrase = (head.group("name"), 0)  # "- commuters, about 1,900 of them, ride daily": a plural noun heads the bullet
     asks = content.rstrip().endswith("?")
+    if phrase is not None and _DOCUMENT_TITLE.search(content) and not re.search(r"\d{2,}", content):
+        phrase = None  # "Coffee subscription — Q3 snapshot for the retention review": the note's title
     if phrase is not None and (asks or re.search(r"\d", content)) and phrase[1] <= 30 and not (block is not None and block.name and phrase[0].lower() in block.name.lower()):
         # A line that opens with a segment's name starts that segment ("The Reserve tier?" then the answer).
         name, inner = segment_name(phrase[0])
