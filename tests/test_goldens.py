@@ -69,11 +69,15 @@ def _words(text: str) -> int:
     return len(text.split())  # what `wc -w` counts
 
 
-@pytest.mark.parametrize("note", NOTES, ids=[n.stem for n in NOTES])
-def test_a_plan_for_four_to_six_segments_is_1000_to_1800_words(note: Path):
-    result = plan_from_notes(note.read_text(encoding="utf-8"))
-    segments = len(result.input.segments)
-    if not 4 <= segments <= 6:
-        pytest.skip(f"{segments} segments: the length range is for 4-6")
-    words = _words(result.markdown)
-    assert 1000 <= words <= 1800, f"{note.stem}: {words} words for {segments} segments"
+def test_a_plan_for_four_to_six_segments_is_1000_to_1800_words():
+    """The range is for 4-6 segment notes; the others are checked only for an upper bound."""
+    checked = []
+    for note in NOTES:
+        result = plan_from_notes(note.read_text(encoding="utf-8"))
+        segments, words = len(result.input.segments), _words(result.markdown)
+        if 4 <= segments <= 6:
+            checked.append(note.stem)
+            assert 1000 <= words <= 1800, f"{note.stem}: {words} words for {segments} segments"
+        else:
+            assert words <= 1800, f"{note.stem}: {words} words for {segments} segments"
+    assert len(checked) >= 5, f"only {checked} have 4-6 segments; the range is barely tested"
