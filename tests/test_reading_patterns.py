@@ -611,7 +611,7 @@ def reading_misses(exp: dict, result: NormalizedInput) -> list[str]:
 # from the first, to show whether the reader carries over to notes it was not tuned on.
 READING_SETS = {
     "reading": {"lane": 0.90, "metric": 0.88, "business": 0.85, "constraints": 0.90, "tension": 0.90},
-    "reading_more": {"lane": 0.85, "metric": 0.85, "business": 0.72, "constraints": 0.70, "tension": 0.80},
+    "reading_more": {"lane": 0.85, "metric": 0.85, "business": 0.80, "constraints": 0.90, "tension": 0.90},
 }
 
 
