@@ -103,3 +103,29 @@ def test_the_stated_worry_in_other_words(sentence, tension):
 def test_a_title_line_with_a_quarter_in_it_is_not_a_segment():
     result = normalize_notes("Tea subscription — Q2 snapshot for the retention review\n\n- Steepers club: 800 members, AOV $30\n")
     assert [seg.name for seg in result.segments] == ["Steepers club"], [seg.name for seg in result.segments]
+
+
+@pytest.mark.parametrize(
+    ("opening", "category"),
+    [
+        ("We sell board games and puzzles online.", "board games"),
+        ("Car care shop: waxes, shampoos and detailing kits.", "car care"),
+        ("We're a cycling apparel brand (jerseys, bibs).", "cycling apparel"),
+        ("Online pharmacy, OTC only.", "pharmacy"),
+        ("We sell golf balls and gloves on Amazon.", "golf"),
+        ("Pet vitamins for dogs and cats, sold DTC.", "pet supplements"),
+    ],
+)
+def test_category_from_the_opening_line(opening, category):
+    assert normalize_notes(f"{opening}\n- VIPs: 300 customers, AOV $80\n").business.category == category
+
+
+@pytest.mark.parametrize(
+    ("note", "currency"),
+    [
+        ("- Regulars: 900 customers, average order forty two pounds\n", "GBP"),
+        ("- Regulars: 900 clientes, ticket promedio $1,150 MXN\n", "MXN"),
+    ],
+)
+def test_currency_written_after_the_amount(note, currency):
+    assert normalize_notes(note).business.currency == currency

@@ -38,7 +38,7 @@ __all__ = ["normalize_notes"]
 _INVISIBLE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u2028\u2029\ufeff]")
 # Dollar variants: "NT$", "A$"... written before a '$', ISO codes, or the currency's Chinese name.
 _DOLLAR_PREFIX = re.compile(r"(?<![A-Za-z])([A-Za-z]{1,2})\$")
-_DOLLAR_CODE = re.compile(r"\b(USD|TWD|NTD|AUD|CAD|HKD|SGD|NZD)\b|(台幣|台币|新台幣|港幣|港币)")
+_DOLLAR_CODE = re.compile(r"\b(USD|TWD|NTD|AUD|CAD|HKD|SGD|NZD|MXN|BRL|ARS|COP|CLP)\b|(台幣|台币|新台幣|港幣|港币)")
 _DOLLAR_NAMES = {"R": "BRL", "MX": "MXN", "NT": "TWD", "NTD": "TWD", "台幣": "TWD", "台币": "TWD", "新台幣": "TWD", "A": "AUD", "AU": "AUD",
                  "C": "CAD", "CA": "CAD", "HK": "HKD", "港幣": "HKD", "港币": "HKD", "S": "SGD", "NZ": "NZD", "US": "USD"}
 _JAPANESE = re.compile(r"[\u3040-\u30ff]|円|\byen\b|\bJPY\b|日圓|日元|日幣", re.IGNORECASE)

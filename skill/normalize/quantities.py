@@ -31,7 +31,7 @@ _UNIT_AFTER = re.compile(
     r"|months?\b|meses\b|mes\b|monate?n?\b|mos?\b|years?\b|años?\b|anos?\b|jahre?n?\b|yrs?\b|年|times\b|veces\b|mal\b|次)|(d|w|m|y|x|×)\b",
     re.IGNORECASE,
 )
-_CURRENCY_AFTER = re.compile(r"\s?(USD|EUR|GBP|JPY|CNY|RMB|TWD|NTD|AUD|CAD|HKD|SGD|NZD|CHF|MXN|BRL|INR|€|£|元|塊|块|円|yen\b|euros?\b|dollars?\b|bucks\b|pesos?\b|francs?\b|rupees?\b)", re.IGNORECASE)
+_CURRENCY_AFTER = re.compile(r"\s?(USD|EUR|GBP|JPY|CNY|RMB|TWD|NTD|AUD|CAD|HKD|SGD|NZD|CHF|MXN|BRL|INR|€|£|元|塊|块|円|yen\b|euros?\b|dollars?\b|bucks\b|pesos?\b|francs?\b|rupees?\b|pounds?\b|quid\b)", re.IGNORECASE)
 # "4.2 times a year", "3 orders/yr", "2x per month", "每年4次" -> orders per year.
 _PERIOD_AFTER = re.compile(
     r"\s?(?:(?:orders?|ordrs?|purchases?|times|x|次|單|单|visits|boxes|shipments|pedidos|compras|veces|bestellungen|mal|commandes|fois|[a-z]{3,12}s)\s?)?"
@@ -67,7 +67,7 @@ _PREFIX_CURRENCY = {"r$": "BRL", "brl": "BRL", "mx$": "MXN", "mxn": "MXN", "chf"
                     "aud": "AUD", "c$": "CAD", "ca$": "CAD", "cad": "CAD", "hk$": "HKD", "hkd": "HKD", "s$": "SGD",
                     "sgd": "SGD", "nz$": "NZD", "nzd": "NZD", "rmb": "CNY", "cny": "CNY", "jpy": "JPY", "eur": "EUR",
                     "gbp": "GBP", "€": "EUR", "£": "GBP", "₩": "KRW", "₹": "INR", "euro": "EUR", "euros": "EUR",
-                    "円": "JPY", "yen": "JPY", "dollar": "$", "dollars": "$", "bucks": "$", "$": "$", "¥": "¥",
+                    "円": "JPY", "yen": "JPY", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "rupee": "INR", "rupees": "INR", "peso": "$", "pesos": "$", "franc": "CHF", "francs": "CHF", "dollar": "$", "dollars": "$", "bucks": "$", "$": "$", "¥": "¥",
                     "元": "元", "塊": "元", "块": "元"}
 
 
