@@ -129,3 +129,8 @@ def test_category_from_the_opening_line(opening, category):
 )
 def test_currency_written_after_the_amount(note, currency):
     assert normalize_notes(note).business.currency == currency
+
+
+def test_a_count_on_a_sub_bullet_describes_the_segment_above():
+    result = normalize_notes("**Segments**\n- New this quarter\n  - 4,100 first-order customers\n  - AOV £31\n")
+    assert [(seg.name, seg.metrics.customer_count, seg.metrics.aov) for seg in result.segments] == [("New this quarter", 4100, 31)]

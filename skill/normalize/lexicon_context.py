@@ -392,7 +392,7 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
     ("meal kits", r"meal[- ]kits?|meal delivery|meal[- ]prep|prepared meals|comidas preparadas|净菜|淨菜|半成品|套餐订阅|套餐訂閱|預製菜|预制菜"),
     ("grocery delivery", r"grocery delivery|grocery app|online grocer(?:y|ies)|quick commerce|q-commerce"),
     ("grocery", r"grocer(?:y|ies)|supermarket|生鮮|生鲜|超市"),
-    ("pet supplements", r"pet (?:vitamins?|supplements?|chews)|(?:dog|cat) (?:vitamins?|supplements?)|寵物保健|宠物保健"),
+    ("pet supplements", r"pet (?:vitamins?|supplements?|chews)|(?:dog|cat) (?:vitamins?|supplements?)|(?:supplements?|vitamins?)[\w\s,&]{0,20}?\bfor (?:dogs|cats|pets)|寵物保健|宠物保健"),
     ("pharmacy", r"pharmac(?:y|ies)|chemist|\botc\b|over[- ]the[- ]counter|drugstore|藥局|药房|藥房"),
     ("protein supplements", r"protein (?:powders?|shakes?|bars?|supplements?)|\bwhey\b|sports nutrition|蛋白粉"),
     ("supplements", r"supplements?|vitamins?|nutraceuticals?|collagen|probiotics?|greens powders?|superfood powders?|保健品|營養品|营养品"),

@@ -383,6 +383,8 @@ def _read_line(line, ctx: _Context, after_blank: bool, open_block, to_prose) -> 
     if head is not None and not _METRIC_KEY.search(head.group("name")) and not key_field(head.group("name")):
         phrase = (head.group("name"), 0)  # "- commuters, about 1,900 of them, ride daily": a plural noun heads the bullet
     asks = content.rstrip().endswith("?")
+    if phrase is not None and block is not None and block.kind == SEGMENT and re.match(r"\s*(?:about |around |~|≈)?\d", content):
+        phrase = None  # "- New this quarter" / "  - 9,250 first-order customers": the count describes the segment above
     if phrase is not None and _DOCUMENT_TITLE.search(content) and not re.search(r"\d{2,}", content):
         phrase = None  # "Coffee subscription — Q3 snapshot for the retention review": the note's title
     if phrase is not None and (asks or re.search(r"\d", content)) and phrase[1] <= 30 and not (block is not None and block.name and phrase[0].lower() in block.name.lower()):
