@@ -291,6 +291,8 @@ class _BlockReader:
         if self.target is not None:
             self.read_in_target += 1
             switch = segment_phrase(sentence) if self.read_in_target > 1 and HAS_DIGIT.search(sentence) else None
+            if switch is not None and COUNT_FIRST.match(sentence):
+                switch = None  # "4,100 first-order customers" under a segment's name describes that segment
             if switch is not None and switch[1] <= 60 and " " in switch[0] and switch[0].lower() not in self.target.name.lower():
                 # "...the Daily Brewers: 600 customers. Then there's a big group of Christmas gifters, 1,500 people"
                 self.target = draft.segment(switch[0])
@@ -446,6 +448,7 @@ _SHARE_VERB = re.compile(r"\s*(?:of (?:them|the (?:file|base|list))\s+)?(?:are|i
 _PRICE_CONTEXT = re.compile(r"\b(?:bought|buy|buys|buying|spend|spends|spent|pay|pays|paid|order|orders|tin|pack|box|kit|bottle|bag|pen|priced?)\b", re.IGNORECASE)
 # "Goal for next year: 30% of new customers...", "target: 8,000 subscribers": figures wished for, not measured.
 GOAL_LINE = re.compile(r"^\s*(?:(?:our|the|main|big|next year'?s?)\s+)*(?:goals?|targets?|aims?|objectives?|okrs?|we want to|we'd like to|we aim to|ziel\w*|objetivos?|目標|目标)\b", re.IGNORECASE)
+COUNT_FIRST = re.compile(r"\s*(?:about |around |roughly |~|≈)?\d")
 COMPARISON_LEAD = re.compile(r"^\s*(?:compared (?:with|to)|unlike|versus|vs\.?|next to|against|beside|besides)\b", re.IGNORECASE)
 NOBODY = SegmentDraft("(compared group)")  # owner of figures that belong to no segment of this note
 # A sentence that carries on from a segment named just before: "Around 9,000 people bought...", "They buy...".
