@@ -149,6 +149,10 @@ class PlayTemplate(_Strict):
         default_factory=list, description="Signal ids of this lever that, when they fire, put this play first"
     )
     min_team: int = Field(default=1, ge=1, description="Smallest retention team that can run it")
+    overlaps: list[str] = Field(
+        default_factory=list,
+        description="Play ids of this lever that push the same customer step; a segment gets only one of them",
+    )
     pricing: Literal["any", "discounted", "contracted"] = Field(
         default="any", description="'discounted': presumes discounts exist; 'contracted': only for contract pricing"
     )

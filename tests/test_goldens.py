@@ -81,3 +81,15 @@ def test_a_plan_for_four_to_six_segments_is_1000_to_1800_words():
         else:
             assert words <= 1800, f"{note.stem}: {words} words for {segments} segments"
     assert len(checked) >= 5, f"only {checked} have 4-6 segments; the range is barely tested"
+
+
+DEVSET = ROOT.parent / "shared" / "notes-devset" / "cases"
+
+
+@pytest.mark.skipif(not DEVSET.is_dir(), reason="development-set notes not present")
+def test_development_set_plans_for_four_to_six_segments_are_1000_to_1800_words():
+    for note in sorted(DEVSET.glob("*.md")):
+        result = plan_from_notes(note.read_text(encoding="utf-8"))
+        segments, words = len(result.input.segments), _words(result.markdown)
+        if 4 <= segments <= 6:
+            assert 1000 <= words <= 1800, f"{note.stem}: {words} words for {segments} segments"

@@ -203,3 +203,19 @@ def test_high_confidence_with_gaps_names_them_as_caveats_not_as_the_cause():
     plan = build_plan(make_input(segs, confidence="high"))
     assert plan.confidence == "high"
     assert plan.confidence_reason == "Confidence is high; still, not given in the notes: gross margin for every segment."
+
+
+def test_confidence_drops_a_step_when_no_margin_is_given_and_a_segment_has_no_numbers():
+    from plan_inputs import make_input, segment
+
+    from skill.plan import build_plan
+
+    segs = [segment("Regulars", "loyal", customer_count=4000, customer_share_pct=50, revenue_share_pct=60, aov=60,
+                    repeat_rate_pct=45),
+            segment("New", "new", customer_count=3000, customer_share_pct=40, revenue_share_pct=30, aov=50,
+                    repeat_rate_pct=15),
+            segment("Wholesale", "loyal")]
+    plan = build_plan(make_input(segs))
+    assert plan.confidence == "medium"
+    assert "gross margin is missing for every segment" in plan.confidence_reason
+    assert "'Wholesale'" in plan.confidence_reason

@@ -94,3 +94,18 @@ def test_a_five_segment_plan_stays_within_1000_to_1800_words():
     inp = dtc_apparel()
     words = len(render_markdown(build_plan(inp), inp).split())
     assert 1000 <= words <= 1800, words
+
+
+def test_aov_expansion_is_measured_on_mean_order_value_with_its_assumed_spread():
+    from plan_inputs import make_input, segment
+
+    from skill.plan import build_plan
+
+    segs = [segment("Stackers", "loyal", customer_count=40000, customer_share_pct=70, revenue_share_pct=60, aov=24,
+                    repeat_rate_pct=45, orders_per_year=6, gross_margin_pct=60),
+            segment("Others", "one_time", customer_count=17000, customer_share_pct=30, aov=20, repeat_rate_pct=10)]
+    plan = build_plan(make_input(segs, main_tension="aov"))
+    line = next(m for m in plan.measurement if m.startswith("'Stackers'"))
+    assert "share ordering" not in line
+    assert "AOV" in line and "coefficient of variation" in line
+    assert "hold out" in line and "too small" not in line

@@ -72,3 +72,45 @@ def test_a_subscription_segment_gets_the_cancel_flow_and_a_top_customer_the_anni
     plan = build_plan(make_input(segs, aov=60, cancel_month=2))
     titles = [p.title for pkg in plan.packages for p in pkg.plays]
     assert any(t.startswith("Cancel flow with pause, skip and swap") for t in titles)
+
+
+def _six_segments():
+    segs = [
+        segment("Trial", "new", customer_count=300),
+        segment("Basic", "subscriber", customer_count=1900, customer_share_pct=52, revenue_share_pct=31,
+                monthly_churn_pct=10),
+        segment("Pro", "subscriber", customer_count=880, customer_share_pct=24, revenue_share_pct=46),
+        segment("Plus", "vip", customer_count=130, customer_share_pct=4, revenue_share_pct=23),
+        segment("First order", "one_time", customer_count=310, customer_share_pct=8, repeat_rate_pct=15),
+        segment("Lapsed", "dormant", customer_count=420, customer_share_pct=11),
+    ]
+    return make_input(segs, main_tension="churn")
+
+
+def test_six_segments_get_two_rows_each_so_the_table_stays_short():
+    plan = build_plan(_six_segments())
+    for pkg in plan.packages:
+        assert len(pkg.plays) + len(pkg.shared) <= 2, (pkg.segment, [p.title for p in pkg.plays])
+
+
+def test_with_four_or_more_segments_rows_come_from_the_ranked_levers():
+    for inp in (dtc_apparel(), _six_segments()):
+        plan = build_plan(inp)
+        ranked = {s.id for s in plan.levers if s.rank <= 5 and s.score > 0}
+        for pkg in plan.packages:
+            if len(pkg.plays) + len(pkg.shared) > 2:  # a lower lever may only fill a segment up to two rows
+                assert all(p.lever in ranked for p in pkg.plays), (pkg.segment, [p.lever for p in pkg.plays])
+        lower = [p.lever for pkg in plan.packages for p in pkg.plays if p.lever not in ranked]
+        assert len(lower) <= 1, lower
+
+
+def test_a_one_time_segment_gets_one_flow_timing_the_second_order():
+    segs = [segment(name, lane, customer_count=3000, customer_share_pct=share, repeat_rate_pct=rr, aov=50)
+            for name, lane, share, rr in (("First-timers", "one_time", 60, 8), ("New", "new", 40, 10))]
+    plan = build_plan(make_input(segs, main_tension="repeat_rate"))
+    for pkg in plan.packages:
+        ids = {p.title.split(":")[0] for p in pkg.plays}
+        shared = " ".join(pkg.shared)
+        both = ("Post-purchase education flow" in ids or "Post-purchase education flow" in shared) and (
+            "Compounding journey" in ids or "Compounding journey" in shared)
+        assert not both, (pkg.segment, ids, pkg.shared)

@@ -105,7 +105,8 @@ def _unread_near(name: str, inp: NormalizedInput) -> int:
 
 
 def plan_confidence(facts: Facts) -> tuple[str, list[str]]:
-    """Input confidence, lowered a step when half the segments lack key metrics or much of the notes went unread."""
+    """Input confidence, lowered a step when half the segments lack key metrics, when no segment has a gross margin
+    and one has no numbers at all, or when much of the notes went unread."""
     inp = facts.inp
     level = inp.confidence
     reasons = [f"the input was read with {inp.confidence} confidence"] if inp.confidence != "high" else []
@@ -124,6 +125,17 @@ def plan_confidence(facts: Facts) -> tuple[str, list[str]]:
     if thin and 2 * thin >= len(facts.segments):
         level = CONFIDENCE_STEPS[max(0, CONFIDENCE_STEPS.index(level) - 1)]
         reasons.append(f"{thin} of {len(facts.segments)} segments lack two or more key metrics")
+    blank = [sf.name for sf in facts.segments
+             if all(v is None for v in sf.seg.metrics.model_dump().values())]
+    no_margin = (getattr(inp.business, "gross_margin_pct", None) is None
+                 and all(sf.seg.metrics.gross_margin_pct is None for sf in facts.segments))
+    if blank and no_margin:
+        # Profit can be checked nowhere and a segment is only a name: the plan rests on benchmarks there.
+        # Said only where it lowers the level; otherwise the gaps list below already names both.
+        if level == inp.confidence and level != "low":
+            level = CONFIDENCE_STEPS[CONFIDENCE_STEPS.index(level) - 1]
+            reasons.append(f"gross margin is missing for every segment and {_names([f'{n!r}' for n in blank])} "
+                           f"{'has' if len(blank) == 1 else 'have'} no numbers at all")
     if by_gap:
         every = len(facts.segments) > 1
         # Gaps missing for the same segments share one phrase ("AOV, repeat rate for every segment").

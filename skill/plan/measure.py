@@ -41,6 +41,41 @@ def mde_points(treated: float, control: float, rate_pct: float) -> float:
     return 100 * Z * (p * (1 - p) * (1 / treated + 1 / control)) ** 0.5
 
 
+def mde_relative_pct(treated: float, control: float, cv: float) -> float:
+    """Smallest relative change (%) in a mean a two-sample test detects at 5% significance, 80% power."""
+    return 100 * Z * cv * (1 / treated + 1 / control) ** 0.5
+
+
+# Levers whose effect is on order value, measured on the mean (AOV / units per order), not a share ordering.
+MEAN_LEVERS = ("aov_expansion",)
+
+
+def _mean_holdout_line(sf: SegmentFacts, lever_id: str, readout: int | None, catalogue: Catalogue,
+                       bench: dict[str, Any]) -> str:
+    """Holdout for a relative change in mean order value, with the assumed spread of order values stated.
+
+    The test unit is the order: the segment's customers times the orders they place in the read window
+    (at least one each), the holdout split by customer.
+    """
+    customers = sf.customers or 0
+    days = readout or bench["defaults"]["readout_days"]["short"]
+    n = max(customers, customers * sf.orders_per_year * days / 365)
+    effect = catalogue.levers[lever_id].impact.low
+    cv = bench["defaults"]["order_value_cv"]
+    default, ceiling = bench["defaults"]["holdout_share_pct"], bench["defaults"]["max_holdout_share_pct"]
+    what = f"AOV (mean order value; assumed coefficient of variation {fmt_number(cv)})"
+    for share in range(int(default), int(ceiling) + 1, 5):
+        control = n * share / 100
+        if control >= 1 and n - control >= 1 and mde_relative_pct(n - control, control, cv) <= effect:
+            return (f"'{sf.name}' ({fmt_count(customers)}): hold out {share}% of customers "
+                    f"(≈ {fmt_count(customers * share / 100)}) to see a {fmt_number(effect)}% change in {what}, "
+                    f"on ≈ {fmt_count(n)} orders in the {fmt_number(days)}-day read.")
+    half = n / 2
+    seen = f"≈ {fmt_number(mde_relative_pct(half, half, cv))}%" if half >= 1 else "no change"
+    return (f"'{sf.name}' ({fmt_count(customers)}): too small to see a {fmt_number(effect)}% change in {what} "
+            f"on ≈ {fmt_count(n)} orders in the {fmt_number(days)}-day read (a 50/50 split sees {seen}).")
+
+
 def _test_design(lever_id: str, sf: SegmentFacts, facts: Facts, catalogue: Catalogue,
                  bench: dict[str, Any]) -> tuple[float, float, str] | None:
     """(base rate %, effect to detect in points, what is measured) for the segment's lead lever."""
@@ -73,8 +108,10 @@ def _holdout_line(sf: SegmentFacts, plays: list[Play], selection: PlaySelection,
     lead = plays[0].lever
     default = bench["defaults"]["holdout_share_pct"]
     ceiling = bench["defaults"]["max_holdout_share_pct"]
-    design = _test_design(lead, sf, facts, catalogue, bench)
     n = sf.customers
+    if lead in MEAN_LEVERS and n:
+        return _mean_holdout_line(sf, lead, plays[0].readout_days, catalogue, bench)
+    design = _test_design(lead, sf, facts, catalogue, bench)
     if design is None or not n:
         if not n:
             return f"'{sf.name}': size not given; hold out {fmt_number(default)}% once the segment is counted."

@@ -29,6 +29,10 @@ LARGE_SEGMENT_SHARE_PCT = 30
 MIN_PLAYS, DEFAULT_PLAYS, MAX_PLAYS = 2, 3, 3  # MAX_PLAYS + 1 only to cover an empty horizon
 # From this many segments on, each gets two plays (three if large), so the plan stays a quarter's work.
 MANY_SEGMENTS = 5
+# From this many segments on, plays come from the ranked levers only (rank <= RANKED_LEVERS, score > 0); a
+# "lower or not indicated" lever only fills a segment that would otherwise have fewer than MIN_PLAYS.
+TRIM_SEGMENTS = 4
+RANKED_LEVERS = 5
 
 # Moves that keep the short/medium/long contract when the input has too little to plan on.
 GENERIC_MOVES = {
@@ -132,6 +136,18 @@ class _Picker:
         self.fired = {lid: {(f.segment, f.signal) for f in items} for lid, items in assessment.fired.items()}
         self.chosen: list[Chosen] = []
         self.by_template: dict[str, Chosen] = {}
+        self.taken: dict[str, set[str]] = {}  # segment -> "lever.play" keys it got (own rows and shared ones)
+        # With 4+ segments the table keeps to the ranked levers (top 5 with a score); lower ones only fill a gap.
+        self.ranked = {s.id for s in levers if s.rank <= RANKED_LEVERS and s.score > 0}
+        self.trim = len(facts.segments) >= TRIM_SEGMENTS
+
+    def _overlaps(self, lever_id: str, template: PlayTemplate, sf: SegmentFacts) -> bool:
+        """True when the segment already has a play of this lever that pushes the same step (either way round)."""
+        taken = self.taken.get(sf.name, set())
+        for other in self.catalogue.levers[lever_id].plays:
+            if f"{lever_id}.{other.id}" in taken and (other.id in template.overlaps or template.id in other.overlaps):
+                return True
+        return False
 
     def _fired(self, lever_id: str, signals: list[str], sf: SegmentFacts) -> bool:
         return any((seg, sig) in self.fired[lever_id] for sig in signals for seg in (sf.name, None))
@@ -150,11 +166,14 @@ class _Picker:
         ordered = sorted(templates, key=lambda t: (t.id not in called, t.id not in called and t.horizon in covered))
         for template in ordered:
             key = f"{lever_id}.{template.id}"
+            if self._overlaps(lever_id, template, sf):
+                continue
             if key in self.by_template:
                 existing = self.by_template[key]
                 if not share or existing.segment == sf.name or sf.name in existing.play.also_for:
                     continue
                 existing.play.also_for.append(sf.name)
+                self.taken.setdefault(sf.name, set()).add(key)
                 pkg.shared.append(f"{existing.short} (listed under '{existing.segment}')")
                 return True
             if share:
@@ -172,6 +191,7 @@ class _Picker:
             chosen = Chosen(play, template, short_name(play, template, values), sf.name)
             self.chosen.append(chosen)
             self.by_template[key] = chosen
+            self.taken.setdefault(sf.name, set()).add(key)
             pkg.plays.append(play)
             return True
         return False
@@ -185,6 +205,11 @@ class _Picker:
             targeting.insert(0, self.goal_lever)
         reserve = [s.id for s in self.levers if s.id not in targeting and s.score > 0
                    and sf.lane in self.catalogue.levers[s.id].lanes]
+        lower: list[str] = []
+        if self.trim:
+            lower = [lid for lid in targeting + reserve if lid not in self.ranked]
+            targeting = [lid for lid in targeting if lid in self.ranked]
+            reserve = [lid for lid in reserve if lid in self.ranked]
 
         def count() -> int:
             return len(pkg.plays) + len(pkg.shared)
@@ -201,7 +226,7 @@ class _Picker:
             for lever_id in targeting:
                 while count() < target and self.take(lever_id, self.templates(lever_id, sf), pkg, sf, covered(), share):
                     pass
-            for lever_id in reserve:
+            for lever_id in reserve + lower:
                 while count() < MIN_PLAYS and self.take(lever_id, self.templates(lever_id, sf), pkg, sf, covered(), share):
                     pass
         if count() < MIN_PLAYS:
@@ -209,15 +234,21 @@ class _Picker:
         return pkg
 
     def _target(self, sf: SegmentFacts) -> int:
-        """Plays for this segment: 2 for a small team or a plan of 5+ segments, 3 otherwise; +1 for a large segment."""
+        """Plays for this segment, fewer as segments grow: 3 for up to 3 segments; with 4, 3 for an above-average
+        segment and 2 for the rest; with 5, 2 (3 for a large one); with 6+, 2. A small team gets 2 throughout."""
         capacity = self.bench["capacity"]
         team = self.facts.inp.operating.team_size
         if team is not None and team <= capacity["small_team_size"]:
             return capacity["small_team_plays_per_segment"]
-        many = len(self.facts.segments) >= MANY_SEGMENTS
+        n = len(self.facts.segments)
+        many = n >= MANY_SEGMENTS
+        share = sf.share_pct
+        if self.trim and not many:  # 4 segments: three plays for an above-average segment, two for the rest
+            return DEFAULT_PLAYS if share is None or share >= 100 / n else MIN_PLAYS
+        if n > MANY_SEGMENTS:  # 6+ segments: two plays each, however large
+            return MIN_PLAYS
         base = MIN_PLAYS if many else DEFAULT_PLAYS
         large = LARGE_SEGMENT_SHARE_PCT + (10 if many else 0)
-        share = sf.share_pct
         return min(MAX_PLAYS, base + 1) if share is not None and share >= large else base
 
 
@@ -227,12 +258,15 @@ def _ensure_horizons(picker: _Picker, packages: list[SegmentPackage]) -> None:
     team = picker.facts.inp.operating.team_size
     small = team is not None and team <= picker.bench["capacity"]["small_team_size"]
     # One play over the package's size at most (none for a small team); the roadmap's generic move covers the rest.
-    pairs = [(sf, pkg) for sf, pkg in pairs if len(pkg.plays) + len(pkg.shared) < picker._target(sf) + (0 if small else 1)]
+    # A plan of 4+ segments adds none either: its table is the longest part of the plan.
+    extra = 0 if small or picker.trim else 1
+    pairs = [(sf, pkg) for sf, pkg in pairs if len(pkg.plays) + len(pkg.shared) < picker._target(sf) + extra]
     for horizon in HORIZONS:
         if any(p.horizon == horizon for pkg in packages for p in pkg.plays):
             continue
         for sf, pkg in pairs:
-            levers = [s.id for s in picker.levers if sf.lane in picker.catalogue.levers[s.id].lanes]
+            levers = [s.id for s in picker.levers if sf.lane in picker.catalogue.levers[s.id].lanes
+                      and (not picker.trim or s.id in picker.ranked)]
             done = any(
                 picker.take(lever_id, [t for t in picker.templates(lever_id, sf) if t.horizon == horizon], pkg, sf,
                             set(), False)
