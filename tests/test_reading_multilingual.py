@@ -134,3 +134,9 @@ def test_currency_written_after_the_amount(note, currency):
 def test_a_count_on_a_sub_bullet_describes_the_segment_above():
     result = normalize_notes("**Segments**\n- New this quarter\n  - 4,100 first-order customers\n  - AOV £31\n")
     assert [(seg.name, seg.metrics.customer_count, seg.metrics.aov) for seg in result.segments] == [("New this quarter", 4100, 31)]
+
+
+def test_a_purchase_threshold_is_not_a_head_count():
+    result = normalize_notes("Our VIPs are roughly 6% of customers. About 88% of them have bought three or more times.\n")
+    vip = result.segments[0]
+    assert vip.metrics.customer_count is None and vip.metrics.customer_share_pct == 6, vip.metrics

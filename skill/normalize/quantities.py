@@ -44,6 +44,7 @@ _ORDINAL_BEFORE = re.compile(
     r"(?:\b(?:shipments?|months?|weeks?|days?|orders?|boxes|box|steps?|tiers?|plans?|levels?|phases?|rounds?|waves?|seasons?|version|year|q|v|no\.)|#)[\s-]?$",
     re.IGNORECASE,
 )
+_OR_MORE_AFTER = re.compile(r"\s?(?:\+\s?|\s?or more\s|\s?or above\s|\s?and up\s)(?:times|orders?|purchases?|visits|boxes)\b", re.IGNORECASE)
 _MEASURE_AFTER = re.compile(r"\s?(?:ml|l|g|kg|oz|lb|lbs|cm|mm|in|inch|ft|m2|sqft|piece|pc|pcs|pack|ct|mg|w|kw|kwh|gb|tb|px|st|nd|rd|th)\b|-(?:piece|pack|day|month|year|week|step|inch)", re.IGNORECASE)
 _PERIOD_BEFORE = re.compile(r"(每年|每月|一年|年均|per year|a year|annually)\D{0,6}$", re.IGNORECASE)
 _ORDERS_AFTER = re.compile(r"\s?(?:orders?|ordrs?|purchases?|pedidos|compras|bestellungen|commandes|achats)\b", re.IGNORECASE)
@@ -158,6 +159,9 @@ def find_quantities(sentence: str) -> tuple[Quantity, ...]:
                 unit_kind, end = "freq", period.end()
             elif unit_kind == "times" and _PERIOD_BEFORE.search(sentence, max(0, start - 14), start):
                 unit_kind = "freq"
+        threshold = _OR_MORE_AFTER.match(sentence, end) if unit_kind == "count" and not currency else None
+        if threshold:  # "bought 3 or more times", "5+ orders": a segment's definition, not a count of customers
+            unit_kind, end = "label", threshold.end()
         if unit_kind == "count" and not currency and (_ORDINAL_BEFORE.search(sentence, max(0, start - 12), start) or _MEASURE_AFTER.match(sentence, end)):
             unit_kind = "label"  # "shipment 3", "30ml", "5-piece": a label or a product size, not a metric
         found.append(Quantity(value, unit_kind, currency, start, end, sentence[start:end], has_decimal))
