@@ -265,7 +265,10 @@ INSTRUCTION_STEMS = ("ignore", "disregard", "forget", "system", "prompt", "instr
                      "unban", "constraint", "cap ", "caps ", "limit", "忽略", "無視", "无视", "限制")
 
 # --- constraint sections and unenforceable rules ----------------------------------------------------
-SECTION_RULES = _rx(r"^\W*(?:constraints?|rules?|restrictions?|restricciones|guardrails|limits|limitations|don'?ts|policies|policy|限制|規則|规则|限制條件|限制条件)\b\s*[:：.-]?")
+SECTION_RULES = _rx(
+    r"^\W*(?:(?:hard|our|the|house|brand)\s+)?(?:constraints?|contraintes|rules?|règles|regeln|reglas|restrictions?|restricciones|einschränkungen|guardrails?"
+    r"|limits|limitations|don'?ts|must nots?|policies|policy|限制|規則|规则|限制條件|限制条件|禁止)\b\s*[:：.-]?"
+)
 # A sentence that sets a rule the plan cannot enforce by machine still reaches constraints.other.
 POLICY_CUE = _rx(
     r"\b(?:can'?t|cannot|can not|must|mustn'?t|not allowed|isn'?t allowed|aren'?t allowed|prohibited|forbidden|off[- ]limits|legal(?:ly)?|compliance|regulat\w*"

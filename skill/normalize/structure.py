@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from skill.normalize.constraints import states_rule
 from skill.normalize.lanes import lane_from_name
+from skill.normalize.lexicon_context import SECTION_RULES  # "Rules from the pharmacist", "Contraintes :" open rules
 from skill.normalize.segments import PEOPLE_NOUNS, segment_phrase
 from skill.normalize.lexicon import (
     BUSINESS_SCOPE,
@@ -84,8 +85,6 @@ _KEY_PATH = re.compile(r"^(?:segments?|seg|cohorts?|groups?|tiers?)[._\s]?\d*\.(
 
 
 # "會員資料整理", "Q3 notes", "WhatsApp export": a title line names the document, not a segment.
-# "Rules from the superintendent pharmacist", "Constraints (legal)", "限制條件": a heading that opens rules.
-_RULES_TITLE = re.compile(r"(?:hard |our |the |house |brand )?(?:constraints?|guardrails?|rules|restrictions?|limits|policy|policies|must nots?|限制|規則|规则|禁止)\b")
 _CHAT_FILLER = re.compile(r"^(?:(?:yep|yes|yeah|ok|okay|right|sure|so|and|also|oh|um|uh|then|next|lol|k)\b[.,!]*\s+)+", re.IGNORECASE)
 _DOCUMENT_TITLE = re.compile(
     r"整理|資料|资料|數據|数据|報告|报告|摘要|筆記|笔记|復盤|复盘|分層|分层|\b(?:notes?|summary|export|report|overview|update|dashboard|recap|thread|transcript|deck|snapshot|review|brief|prep|workshop)\b", re.IGNORECASE
@@ -142,7 +141,7 @@ def _heading_kind(text: str, in_segment_list: bool) -> str:
     """What a heading or 'Label:' line opens: a segment, rules, business context or a segment list."""
     plain = clean(text)
     lowered = plain.lower()
-    if SECTION_CONSTRAINTS.fullmatch(lowered) or _RULES_TITLE.match(lowered) or (states_rule(plain) and not _lane_words(plain)):
+    if SECTION_CONSTRAINTS.fullmatch(lowered) or SECTION_RULES.match(lowered) or (states_rule(plain) and not _lane_words(plain)):
         return CONSTRAINTS
     if SECTION_SEGMENTS.fullmatch(lowered) or SEGMENT_LIST_PREFIX.match(lowered) or _LIST_INTRO.search(plain):
         return "segment_list"
